@@ -1,0 +1,2 @@
+//! Criterion benchmarks for `portalis-threading`; each group puts our
+//! implementation beside its peers. Results are recorded in `README.md`.

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs every check and test of the workspace. Safe to run on a fresh machine:
+# it installs the rustup targets and components it needs first.
+#
+#   ./ci/test.sh            everything
+#   QUICK=1 ./ci/test.sh    skip loom, Miri and the release stress run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain: targets"
+rustup target add wasm32-wasip1-threads wasm32-wasip2 >/dev/null
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (workspace, all targets, -D warnings)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo clippy for wasm32-wasip1-threads (runtime)"
+cargo clippy -p portalis-threading --target wasm32-wasip1-threads -- -D warnings
+
+step "cargo test --workspace"
+cargo test --workspace
+
+step "runtime builds for wasm32-wasip1-threads"
+cargo build -p portalis-threading --target wasm32-wasip1-threads
+
+step "docs build without warnings"
+RUSTDOCFLAGS="-D warnings" cargo doc -p portalis-threading --no-deps
+
+if [[ "${QUICK:-0}" == "1" ]]; then
+    step "QUICK=1: skipping the release stress run, loom and Miri"
+    exit 0
+fi
+
+step "stress tests in --release"
+cargo test -p portalis-tests --release --test stress
+
+step "loom models (--cfg portalis_loom)"
+RUSTFLAGS="--cfg portalis_loom -C debug_assertions" LOOM_MAX_PREEMPTIONS=2 \
+    CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/loom" \
+    cargo test -p portalis-threading --lib --release loom_
+
+step "Miri (runtime unit tests, strict provenance)"
+if rustup toolchain list | grep -q '^nightly' \
+    && rustup component add miri rust-src --toolchain nightly >/dev/null 2>&1; then
+    MIRIFLAGS="-Zmiri-strict-provenance" \
+        CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/miri" \
+        cargo +nightly miri test -p portalis-threading --lib
+else
+    echo "no nightly toolchain with Miri on this machine: Miri skipped"
+fi
+
+step "all checks passed"

@@ -1,0 +1,4 @@
+//! Lock-free pieces: a counter and a sequence lock.
+
+pub(crate) mod counter;
+pub(crate) mod seqlock;
