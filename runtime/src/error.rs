@@ -67,7 +67,8 @@ pub struct SendError<T> {
 }
 
 impl<T> SendError<T> {
-    pub(crate) fn new(value: T, error: Error) -> Self {
+    /// A failed send of `value`, for `error`.
+    pub fn new(value: T, error: Error) -> Self {
         Self { value, error }
     }
 

@@ -37,7 +37,8 @@
 //!
 //! # Locks and signals
 //! [`Mutex`] and [`RwLock`] (parking_lot natively, std's futex on wasm),
-//! [`Lock`] (a mutex without a guard), [`Condvar`] (first-in, first-out,
+//! [`Lock`] (a mutex without a guard), [`OwnedLock`] and [`OwnedRwLock`]
+//! (held by an owner id across calls), [`Condvar`] (first-in, first-out,
 //! with `notify(n)`), [`Semaphore`] (optionally bounded), [`Barrier`]
 //! (leader, action, abort, broken state) and [`Event`].
 //!
@@ -89,6 +90,7 @@ pub use crate::sync::condvar::{Condvar, CondvarLock, WaitTimeoutResult};
 pub use crate::sync::event::Event;
 pub use crate::sync::lock::Lock;
 pub use crate::sync::mutex::{Mutex, MutexGuard};
+pub use crate::sync::owned::{HeldBy, OwnedLock, OwnedRwLock};
 pub use crate::sync::rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 pub use crate::sync::semaphore::Semaphore;
 pub use crate::thread::JoinHandle;
