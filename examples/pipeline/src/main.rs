@@ -15,9 +15,14 @@ use portalis_threading_guest::{
 
 const BATCH: u64 = 2_000;
 
+/// A range of numbers to examine.
+type Batch = (u64, u64);
+/// The number with the longest chain in a batch, and its length.
+type Best = (u64, u32);
+
 task! {
     /// Sends `[lo, hi)` in batches, once every party is at the barrier.
-    pub fn produce(args: (Barrier, Sender<(u64, u64)>, u64, u64)) -> u64 {
+    pub fn produce(args: (Barrier, Sender<Batch>, u64, u64)) -> u64 {
         let (start, out, lo, hi) = args;
         start.wait().expect("the barrier");
         let mut batches = 0;
@@ -33,7 +38,7 @@ task! {
 
     /// For each batch, the number with the longest chain; returns how many
     /// batches it handled.
-    pub fn longest(args: (Barrier, Receiver<(u64, u64)>, Sender<(u64, u32)>)) -> u64 {
+    pub fn longest(args: (Barrier, Receiver<Batch>, Sender<Best>)) -> u64 {
         let (start, batches, results) = args;
         start.wait().expect("the barrier");
         let mut handled = 0;
@@ -69,8 +74,8 @@ fn main() {
     let producers = 2u64;
     let stage_two = available_parallelism().max(2) as u64;
     let start = Barrier::new((producers + stage_two + 1) as u32).expect("a barrier");
-    let (batch_tx, batch_rx) = bounded::<(u64, u64)>(64).expect("a channel");
-    let (result_tx, result_rx) = bounded::<(u64, u32)>(64).expect("a channel");
+    let (batch_tx, batch_rx) = bounded::<Batch>(64).expect("a channel");
+    let (result_tx, result_rx) = bounded::<Best>(64).expect("a channel");
 
     let share = limit.div_ceil(producers);
     let makers: Vec<_> = (0..producers)
