@@ -18,17 +18,22 @@ cargo fmt --all -- --check
 step "cargo clippy (workspace, all targets, -D warnings)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "cargo clippy for wasm32-wasip1-threads (runtime)"
+step "cargo clippy for wasm32-wasip1-threads (runtime) and wasm32-wasip2 (guest SDK, programs, examples)"
 cargo clippy -p portalis-threading --target wasm32-wasip1-threads -- -D warnings
+cargo clippy -p portalis-threading-guest -p portalis-test-programs \
+    -p portalis-example-primes -p portalis-example-pipeline --target wasm32-wasip2 -- -D warnings
 
-step "cargo test --workspace"
+step "cargo test --workspace (builds the guest test programs for wasm32-wasip2 and runs them on the host)"
 cargo test --workspace
+
+step "the main job: examples/run-primes.sh"
+./examples/run-primes.sh 500000
 
 step "runtime builds for wasm32-wasip1-threads"
 cargo build -p portalis-threading --target wasm32-wasip1-threads
 
 step "docs build without warnings"
-RUSTDOCFLAGS="-D warnings" cargo doc -p portalis-threading --no-deps
+RUSTDOCFLAGS="-D warnings" cargo doc -p portalis-threading -p portalis-threading-host -p portalis-threading-guest --no-deps
 
 if [[ "${QUICK:-0}" == "1" ]]; then
     step "QUICK=1: skipping the release stress run, loom and Miri"
