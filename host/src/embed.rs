@@ -194,6 +194,32 @@ impl Run {
         });
     }
 
+    /// Runs the task `entry` on `input` in a fresh instance of the component,
+    /// on the calling thread, as a worker of this run, and returns its output.
+    ///
+    /// This is how an embedder calls a guest's task directly (from a request
+    /// handler, say); the task may use every threading call.
+    ///
+    /// # Errors
+    /// The task's error; `unknown-entry`; `panicked` if it trapped.
+    pub fn call(&self, entry: &str, input: &[u8]) -> Result<Vec<u8>, crate::bindings::WitError> {
+        use crate::bindings::WitError;
+        let Some(launcher) = &self.shared.launcher else {
+            return Err(WitError::UnknownEntry(entry.to_owned()));
+        };
+        if !self.shared.entries.contains(entry) {
+            return Err(WitError::UnknownEntry(entry.to_owned()));
+        }
+        let worker = self.shared.next_worker_id();
+        match launcher.instance(&self.shared, worker) {
+            Ok(mut instance) => instance.run(entry, input).into_result(),
+            Err(e) => Err(WitError::Panicked(format!(
+                "cannot start an instance: {}",
+                crate::launcher::one_line(&e)
+            ))),
+        }
+    }
+
     /// Task entries the component defines.
     pub fn entries(&self) -> impl Iterator<Item = &str> {
         self.shared.entries.iter().map(String::as_str)

@@ -63,32 +63,52 @@ pub struct RunOutcome {
     pub report: RunReport,
 }
 
-/// A loaded program.
+/// A loaded program: a component or a wasi-threads module.
 #[derive(Clone)]
 pub struct Program {
-    kind: ProgramKind,
-    pre: InstancePre<HostState>,
-    command: CommandPre<HostState>,
+    inner: Loaded,
+}
+
+#[derive(Clone)]
+enum Loaded {
+    Component {
+        pre: InstancePre<HostState>,
+        command: CommandPre<HostState>,
+    },
+    Module(crate::wasip1::ModuleProgram),
 }
 
 /// What kind of WebAssembly a program is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProgramKind {
-    /// A component (`wasm32-wasip2`).
+    /// A component (`wasm32-wasip2`): workers are instances.
     Component,
+    /// A core module with wasi-threads (`wasm32-wasip1-threads`): threads
+    /// share one memory.
+    ThreadsModule,
 }
 
 impl Program {
     /// The kind of program.
     pub fn kind(&self) -> ProgramKind {
-        self.kind
+        match self.inner {
+            Loaded::Component { .. } => ProgramKind::Component,
+            Loaded::Module(_) => ProgramKind::ThreadsModule,
+        }
+    }
+
+    fn component(&self) -> wasmtime::Result<(&InstancePre<HostState>, &CommandPre<HostState>)> {
+        match &self.inner {
+            Loaded::Component { pre, command } => Ok((pre, command)),
+            Loaded::Module(_) => wasmtime::bail!("a wasi-threads module has no tasks to call"),
+        }
     }
 }
 
 impl fmt::Debug for Program {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Program")
-            .field("kind", &self.kind)
+            .field("kind", &self.kind())
             .finish_non_exhaustive()
     }
 }
@@ -189,8 +209,9 @@ impl ThreadingHost {
     ///
     /// # Errors
     /// One-line errors for a missing file, a file that is not WebAssembly,
-    /// a core module, or a component that cannot run here (missing imports
-    /// or no `wasi:cli/run` export).
+    /// a component that cannot run here (missing imports or no
+    /// `wasi:cli/run` export), or a core module that is not a wasi-threads
+    /// program.
     pub fn load(&self, path: &Path) -> wasmtime::Result<Program> {
         let bytes = std::fs::read(path)
             .map_err(|e| wasmtime::format_err!("cannot read {}: {e}", path.display()))?;
@@ -207,9 +228,11 @@ impl ThreadingHost {
             wasmtime::bail!("not a WebAssembly file (no `\\0asm` header)");
         }
         if bytes[6..8] != [1, 0] {
-            wasmtime::bail!(
-                "a core WebAssembly module; this host runs components (build for wasm32-wasip2)"
-            );
+            let module = crate::wasip1::ModuleProgram::new(&self.engine, bytes)
+                .map_err(wasmtime::Error::msg)?;
+            return Ok(Program {
+                inner: Loaded::Module(module),
+            });
         }
         let component = Component::new(&self.engine, bytes)
             .map_err(|e| wasmtime::format_err!("invalid component: {}", one_line(&e)))?;
@@ -224,10 +247,35 @@ impl ThreadingHost {
             )
         })?;
         Ok(Program {
-            kind: ProgramKind::Component,
-            pre,
-            command,
+            inner: Loaded::Component { pre, command },
         })
+    }
+
+    /// Runs one task of `program` in a fresh run, without its `main`: the
+    /// entry's output, or its error. See [`Run::call`].
+    ///
+    /// # Errors
+    /// Only for host failures; the task's own failure is the inner error.
+    pub fn call(
+        &self,
+        program: &Program,
+        options: RunOptions,
+        entry: &str,
+        input: &[u8],
+    ) -> wasmtime::Result<Result<Vec<u8>, crate::bindings::WitError>> {
+        let (pre, _) = program.component()?;
+        let options = Arc::new(options);
+        let run = Run::new(
+            pre,
+            RunConfig {
+                limits: self.config.limits.clone(),
+                parallelism: self.config.workers,
+            },
+            move |threading: ThreadingCtx| state(&options, threading),
+        )?;
+        let result = run.call(entry, input);
+        run.finish(StopReason::Exited(0));
+        Ok(result)
     }
 
     /// Runs `program` to completion: its `wasi:cli/run`, with threads. When
@@ -237,11 +285,27 @@ impl ThreadingHost {
     /// Only for host failures (the run could not be set up); everything a
     /// guest does is in the outcome.
     pub fn run(&self, program: &Program, options: RunOptions) -> wasmtime::Result<RunOutcome> {
+        let (pre, command) = match &program.inner {
+            Loaded::Component { pre, command } => (pre, command),
+            Loaded::Module(module) => {
+                let workers = self.config.workers.unwrap_or_else(|| {
+                    u32::try_from(portalis_threading::thread::available_parallelism().get())
+                        .unwrap_or(u32::MAX)
+                });
+                return crate::wasip1::run(
+                    &self.engine,
+                    module,
+                    &options,
+                    &self.config.limits,
+                    workers,
+                );
+            }
+        };
         let options = Arc::new(options);
         let worker_options = options.clone();
         let make = move |threading: ThreadingCtx| state(&worker_options, threading);
         let run = Run::new(
-            &program.pre,
+            pre,
             RunConfig {
                 limits: self.config.limits.clone(),
                 parallelism: self.config.workers,
@@ -250,8 +314,7 @@ impl ThreadingHost {
         )?;
         let mut store = Store::new(&self.engine, state(&options, run.main_ctx()));
         run.configure_store(&mut store);
-        let result = program
-            .command
+        let result = command
             .instantiate(&mut store)
             .and_then(|command| command.wasi_cli_run().call_run(&mut store));
         let (status, error) = match result {

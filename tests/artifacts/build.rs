@@ -1,11 +1,13 @@
-//! Builds `portalis-test-programs` for `wasm32-wasip2` in a target dir of
-//! its own, and writes `gen.rs`: a constant with each program's path and a
+//! Builds `portalis-test-programs` for `wasm32-wasip2` (components) and
+//! `wasm32-wasip1-threads` (wasi-threads modules) in a target dir of its
+//! own, and writes `gen.rs`: each program's two paths and a
 //! `foreach_program!` macro, so a test binary can prove it tests them all.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const TARGET: &str = "wasm32-wasip2";
+const COMPONENT: &str = "wasm32-wasip2";
+const MODULE: &str = "wasm32-wasip1-threads";
 const SUITES: &[&str] = &[
     "thread_",
     "lock_",
@@ -13,6 +15,9 @@ const SUITES: &[&str] = &[
     "executor_",
     "fault_",
     "limit_",
+    "bench_",
+    "std_",
+    "exit_",
 ];
 
 fn main() {
@@ -38,7 +43,9 @@ fn main() {
     cmd.arg("build")
         .arg("--release")
         .arg("--target")
-        .arg(TARGET)
+        .arg(COMPONENT)
+        .arg("--target")
+        .arg(MODULE)
         .arg("--manifest-path")
         .arg(programs.join("Cargo.toml"))
         .arg("--bins")
@@ -53,28 +60,35 @@ fn main() {
     let status = cmd.status().expect("run cargo for the guest programs");
     assert!(
         status.success(),
-        "building the guest programs for {TARGET} failed (is the target installed? `rustup target add {TARGET}`)"
+        "building the guest programs failed (are the targets installed? `rustup target add {COMPONENT} {MODULE}`)"
     );
 
-    let wasm_dir = target_dir.join(TARGET).join("release");
+    let component_dir = target_dir.join(COMPONENT).join("release");
+    let module_dir = target_dir.join(MODULE).join("release");
     let mut generated = String::new();
-    generated.push_str("/// Every program: (name, path of its component).\n");
-    generated.push_str("pub const PROGRAMS: &[(&str, &str)] = &[\n");
+    generated.push_str("/// Every program: (name, component path, module path).\n");
+    generated.push_str("pub const PROGRAMS: &[(&str, &str, &str)] = &[\n");
     for name in &names {
         generated.push_str(&format!(
-            "    ({name:?}, {:?}),\n",
-            wasm_dir.join(format!("{name}.wasm"))
+            "    ({name:?}, {:?}, {:?}),\n",
+            component_dir.join(format!("{name}.wasm")),
+            module_dir.join(format!("{name}.wasm"))
         ));
     }
     generated.push_str("];\n\n");
     for name in &names {
-        let path = wasm_dir.join(format!("{name}.wasm"));
-        assert!(path.exists(), "{} was not built", path.display());
-        generated.push_str(&format!(
-            "/// `tests/programs/src/bin/{name}.rs` as a component.\npub const {}_COMPONENT: &str = {:?};\n",
-            name.to_uppercase(),
-            path
-        ));
+        for (dir, suffix, what) in [
+            (&component_dir, "COMPONENT", "a component"),
+            (&module_dir, "MODULE", "a wasi-threads module"),
+        ] {
+            let path = dir.join(format!("{name}.wasm"));
+            assert!(path.exists(), "{} was not built", path.display());
+            generated.push_str(&format!(
+                "/// `tests/programs/src/bin/{name}.rs` as {what}.\npub const {}_{suffix}: &str = {:?};\n",
+                name.to_uppercase(),
+                path
+            ));
+        }
     }
     generated.push_str("\n/// Invokes `$m!(name)` for every program.\n#[macro_export]\nmacro_rules! foreach_program {\n    ($m:ident) => {\n");
     for name in &names {

@@ -1,104 +1,49 @@
-//! Every guest test program, run on the host as a component.
+//! Every guest test program, run on the host as a component and as a
+//! wasi-threads module.
 //!
-//! One test per program in `tests/programs/src/bin`; `foreach_program!`
-//! proves none is left out. Programs check themselves and exit 0; the limit
-//! and fault programs run on hosts configured for them.
+//! One test per program in `tests/programs/src/bin` (`foreach_program!`
+//! proves none is left out); each runs the program on every backend it
+//! applies to (`support::expectation`). The limit programs run on hosts
+//! configured for them. `tests/matrix.rs` prints the whole table.
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use portalis_test_artifacts::*;
-use portalis_threading_host::{
-    HostConfig, Limits, Output, RunOptions, RunOutcome, StopReason, ThreadingHost,
-};
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use portalis_threading_host::{Limits, StopReason, ThreadingHost};
 
 mod cli;
+mod support;
+
+use support::{Backend, Expect, check, expectation, host_with, run_on};
 
 /// A host shared by the tests that need no special limits, so that programs
 /// also run one after another (and at once) on the same host.
 fn shared_host() -> &'static ThreadingHost {
     static HOST: OnceLock<ThreadingHost> = OnceLock::new();
-    HOST.get_or_init(|| ThreadingHost::new(HostConfig::default()).expect("engine"))
+    HOST.get_or_init(|| host_with(Limits::default()))
 }
 
-struct Ran {
-    outcome: RunOutcome,
-    stdout: String,
-    stderr: String,
-}
-
-fn run_on(host: &ThreadingHost, path: &str) -> Ran {
-    let program = host.load(path.as_ref()).expect("load");
-    let stdout = MemoryOutputPipe::new(1 << 20);
-    let stderr = MemoryOutputPipe::new(1 << 20);
-    let options = RunOptions {
-        args: vec!["program".into()],
-        stdout: Output::Capture(stdout.clone()),
-        stderr: Output::Capture(stderr.clone()),
-        ..RunOptions::default()
-    };
-    let outcome = host.run(&program, options).expect("run");
-    Ran {
-        outcome,
-        stdout: String::from_utf8_lossy(&stdout.contents()).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr.contents()).into_owned(),
+/// Runs `name` on both backends as `support::expectation` says.
+fn both(name: &str) {
+    for backend in [Backend::Component, Backend::Module] {
+        let expect = expectation(name, backend);
+        if expect != Expect::NotApplicable {
+            check(shared_host(), name, backend, expect).unwrap_or_else(|e| panic!("{e}"));
+        }
     }
 }
 
-/// Runs `path` and expects it to pass: status 0, its "ok" line, no thread
-/// left behind.
-fn pass_on(host: &ThreadingHost, name: &str, path: &str) {
-    let ran = run_on(host, path);
-    assert_eq!(
-        ran.outcome.status, 0,
-        "{name} failed: {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        ran.outcome.error, ran.stdout, ran.stderr
-    );
-    assert!(
-        ran.stdout.contains(&format!("{name} ok")),
-        "{name}: no ok line:\n{}",
-        ran.stdout
-    );
-    assert_eq!(
-        ran.outcome.report.stray_threads, 0,
-        "{name} left threads behind"
-    );
-}
-
-fn pass(name: &str, path: &str) {
-    pass_on(shared_host(), name, path);
-}
-
-fn host_with(limits: Limits) -> ThreadingHost {
-    ThreadingHost::new(HostConfig {
-        workers: Some(2),
-        limits,
-    })
-    .expect("engine")
-}
-
-macro_rules! passes {
+macro_rules! programs {
     ($($name:ident),* $(,)?) => {$(
         #[test]
         fn $name() {
-            pass(stringify!($name), paste_component!($name));
+            both(stringify!($name));
         }
     )*};
 }
 
-/// The path constant of a program.
-macro_rules! paste_component {
-    ($name:ident) => {
-        PROGRAMS
-            .iter()
-            .find(|(n, _)| *n == stringify!($name))
-            .map(|(_, p)| *p)
-            .expect("a built program")
-    };
-}
-
-passes!(
+programs!(
     thread_smoke,
     thread_join_timeout,
     thread_nested,
@@ -120,44 +65,111 @@ passes!(
     fault_unknown_entry,
     fault_tokens,
     fault_trap,
+    bench_tasks,
+    std_threads,
+    std_sync,
+    std_rayon,
+    std_crossbeam,
+    std_files,
 );
 
 #[test]
+fn std_stdout() {
+    let ran = check(shared_host(), "std_stdout", Backend::Module, Expect::Pass)
+        .unwrap_or_else(|e| panic!("{e}"));
+    for t in 0..4 {
+        for i in 0..200 {
+            let line = format!("thread {t} line {i:03} {}", "=".repeat(40));
+            assert_eq!(
+                ran.stdout.lines().filter(|l| *l == line).count(),
+                1,
+                "line `{line}` lost or torn"
+            );
+        }
+    }
+    assert_eq!(ran.stdout.lines().count(), 801);
+}
+
+/// `exit` or a trap in any thread ends a module's run with its status,
+/// leaves no thread running, and the host goes on serving.
+fn ends_the_run(name: &str, status: i32, stderr_says: &str) {
+    let host = host_with(Limits::default());
+    let ran = check(&host, name, Backend::Module, Expect::Status(status))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        ran.stderr.contains(stderr_says),
+        "{name}: stderr: {}",
+        ran.stderr
+    );
+    check(&host, "thread_smoke", Backend::Module, Expect::Pass).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn exit_in_thread() {
+    ends_the_run("exit_in_thread", 7, "");
+}
+
+#[test]
+fn exit_trap_in_thread() {
+    ends_the_run("exit_trap_in_thread", 134, "");
+}
+
+#[test]
+fn exit_panic_in_thread() {
+    ends_the_run("exit_panic_in_thread", 134, "thread panic message");
+}
+
+fn limit_test(name: &str, limits: Limits) {
+    let host = host_with(limits);
+    check(&host, name, Backend::Component, Expect::Pass).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
 fn limit_workers() {
-    let host = host_with(Limits {
-        max_workers: 3,
-        ..Limits::default()
-    });
-    pass_on(&host, "limit_workers", LIMIT_WORKERS_COMPONENT);
+    limit_test(
+        "limit_workers",
+        Limits {
+            max_workers: 3,
+            ..Limits::default()
+        },
+    );
 }
 
 #[test]
 fn limit_objects() {
-    let host = host_with(Limits {
-        max_objects: 100,
-        ..Limits::default()
-    });
-    pass_on(&host, "limit_objects", LIMIT_OBJECTS_COMPONENT);
+    limit_test(
+        "limit_objects",
+        Limits {
+            max_objects: 100,
+            ..Limits::default()
+        },
+    );
 }
 
 #[test]
 fn limit_payload() {
-    let host = host_with(Limits {
-        max_payload_bytes: 64 << 10,
-        ..Limits::default()
-    });
-    pass_on(&host, "limit_payload", LIMIT_PAYLOAD_COMPONENT);
+    limit_test(
+        "limit_payload",
+        Limits {
+            max_payload_bytes: 64 << 10,
+            ..Limits::default()
+        },
+    );
 }
 
 #[test]
 fn limit_memory() {
-    let host = host_with(Limits {
-        max_memory_bytes: 64 << 20,
-        ..Limits::default()
-    });
-    pass_on(&host, "limit_memory", LIMIT_MEMORY_COMPONENT);
+    limit_test(
+        "limit_memory",
+        Limits {
+            max_memory_bytes: 64 << 20,
+            ..Limits::default()
+        },
+    );
 }
 
+/// The time limit stops a busy, a parked and a sleeping thread, on both
+/// backends, and the host then runs the next program.
 #[test]
 fn limit_time() {
     let limit = Duration::from_millis(500);
@@ -165,43 +177,66 @@ fn limit_time() {
         run_time: Some(limit),
         ..Limits::default()
     });
-    let start = Instant::now();
-    let ran = run_on(&host, LIMIT_TIME_COMPONENT);
-    let took = start.elapsed();
-    assert_eq!(
-        ran.outcome.status, 124,
-        "{:?}\n{}",
-        ran.outcome.error, ran.stderr
-    );
-    assert_eq!(ran.outcome.report.reason, StopReason::TimeLimit(limit));
-    assert_eq!(
-        ran.outcome.report.stray_threads, 0,
-        "a busy, a parked and a sleeping thread all left"
-    );
-    assert!(took < Duration::from_secs(10), "stopping took {took:?}");
-    // The same host runs the next program correctly.
-    pass_on(&host, "thread_smoke", THREAD_SMOKE_COMPONENT);
+    for backend in [Backend::Component, Backend::Module] {
+        let start = Instant::now();
+        let ran = run_on(&host, "limit_time", backend);
+        let took = start.elapsed();
+        assert_eq!(
+            ran.outcome.status, 124,
+            "{backend:?}: {:?}\n{}",
+            ran.outcome.error, ran.stderr
+        );
+        assert_eq!(ran.outcome.report.reason, StopReason::TimeLimit(limit));
+        assert_eq!(
+            ran.outcome.report.stray_threads, 0,
+            "{backend:?}: every thread left"
+        );
+        assert!(
+            took < Duration::from_secs(10),
+            "{backend:?}: stopping took {took:?}"
+        );
+        check(&host, "thread_smoke", backend, Expect::Pass).unwrap_or_else(|e| panic!("{e}"));
+    }
 }
 
 #[test]
 fn faults_leave_the_host_serving() {
     let host = host_with(Limits::default());
-    for failing in [
-        FAULT_PANIC_COMPONENT,
-        FAULT_TRAP_COMPONENT,
-        LIMIT_WORKERS_COMPONENT,
-    ] {
-        let _ = run_on(&host, failing);
-        pass_on(&host, "thread_smoke", THREAD_SMOKE_COMPONENT);
+    for failing in ["fault_panic", "fault_trap", "limit_workers"] {
+        let _ = run_on(&host, failing, Backend::Component);
+        check(&host, "thread_smoke", Backend::Component, Expect::Pass)
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 }
 
 #[test]
 fn programs_run_at_once_on_one_host() {
-    let a = std::thread::spawn(|| pass("lock_mutex", LOCK_MUTEX_COMPONENT));
-    let b = std::thread::spawn(|| pass("channel_unbounded", CHANNEL_UNBOUNDED_COMPONENT));
-    a.join().unwrap();
-    b.join().unwrap();
+    let a = std::thread::spawn(|| {
+        check(
+            shared_host(),
+            "lock_mutex",
+            Backend::Component,
+            Expect::Pass,
+        )
+        .map(drop)
+    });
+    let b = std::thread::spawn(|| {
+        check(shared_host(), "std_sync", Backend::Module, Expect::Pass).map(drop)
+    });
+    a.join().unwrap().unwrap();
+    b.join().unwrap().unwrap();
+}
+
+#[test]
+fn a_core_module_without_threads_is_refused_clearly() {
+    // A wasm32-wasip2 component's bytes are not a module; a random core
+    // module is not a wasi-threads program.
+    let err = shared_host()
+        .load_bytes(b"\0asm\x01\0\0\0")
+        .expect_err("refused")
+        .to_string();
+    assert!(err.contains("env.memory"), "{err}");
+    let _ = THREAD_SMOKE_MODULE;
 }
 
 macro_rules! assert_test_exists {
