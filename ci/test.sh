@@ -18,12 +18,13 @@ cargo fmt --all -- --check
 step "cargo clippy (workspace, all targets, -D warnings)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "cargo clippy for wasm32-wasip1-threads (runtime) and wasm32-wasip2 (guest SDK, programs, examples)"
-cargo clippy -p portalis-threading --target wasm32-wasip1-threads -- -D warnings
+step "cargo clippy for wasm32-wasip1-threads and wasm32-wasip2 (runtime, guest SDK, programs, examples)"
+cargo clippy -p portalis-threading -p portalis-threading-guest -p portalis-test-programs \
+    -p portalis-example-primes --target wasm32-wasip1-threads -- -D warnings
 cargo clippy -p portalis-threading-guest -p portalis-test-programs \
     -p portalis-example-primes -p portalis-example-pipeline --target wasm32-wasip2 -- -D warnings
 
-step "cargo test --workspace (builds the guest test programs for wasm32-wasip2 and runs them on the host)"
+step "cargo test --workspace (builds the guest test programs for both wasm targets, runs them on the host, prints the program x backend matrix)"
 cargo test --workspace
 
 step "the main job: examples/run-primes.sh"
