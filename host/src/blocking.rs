@@ -40,12 +40,50 @@ impl Wait {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Stopped;
 
+/// An instant already past: a deadline that means "try once, do not wait".
+/// Using it instead of `Instant::now()` keeps the clock out of the
+/// uncontended path.
+pub(crate) fn past() -> Instant {
+    static PAST: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    *PAST.get_or_init(Instant::now)
+}
+
+/// Spins briefly (tens of microseconds, yielding) until `ready`; returns
+/// whether it became ready. A handoff between threads that completes this
+/// fast then costs no sleep and wake-up.
+pub(crate) fn spin_until(ready: impl Fn() -> bool) -> bool {
+    let mut backoff = backoff_step();
+    for _ in 0..64 {
+        if ready() {
+            return true;
+        }
+        backoff();
+    }
+    ready()
+}
+
+/// A spin step: a few pause instructions, then a yield.
+fn backoff_step() -> impl FnMut() {
+    let mut step = 0u32;
+    move || {
+        if step < 6 {
+            for _ in 0..(1 << step) {
+                std::hint::spin_loop();
+            }
+        } else {
+            std::thread::yield_now();
+        }
+        step += 1;
+    }
+}
+
 /// Blocks until `attempt` succeeds, the wait runs out, or the run stops.
 ///
 /// `attempt(deadline)` tries until `deadline` and returns `Ok(Some(v))` on
 /// success, `Ok(None)` if the deadline passed first, or an error that ends
 /// the wait. A wait that runs out is [`Error::Timeout`], or
-/// [`Error::WouldBlock`] for [`Wait::Immediate`].
+/// [`Error::WouldBlock`] for [`Wait::Immediate`]. The first attempt does not
+/// wait, so an uncontended call reads no clock.
 pub(crate) fn block<T>(
     run: &RunControl,
     wait: Wait,
@@ -54,12 +92,11 @@ pub(crate) fn block<T>(
     if run.is_stopped() {
         return Err(Stopped);
     }
-    if wait == Wait::Immediate {
-        return Ok(match attempt(Some(Instant::now())) {
-            Ok(Some(v)) => Ok(v),
-            Ok(None) => Err(Error::WouldBlock),
-            Err(e) => Err(e),
-        });
+    match attempt(Some(past())) {
+        Ok(Some(v)) => return Ok(Ok(v)),
+        Err(e) => return Ok(Err(e)),
+        Ok(None) if wait == Wait::Immediate => return Ok(Err(Error::WouldBlock)),
+        Ok(None) => {}
     }
     loop {
         let slice_end = Instant::now() + SLICE;

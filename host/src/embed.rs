@@ -265,11 +265,17 @@ impl Run {
         while !self.shared.wait_workers_exited(crate::blocking::SLICE) && Instant::now() < give_up {
             control.nudge();
         }
+        // Recycled worker threads, now idle, leave too.
+        self.shared.threads.close();
+        let left = give_up
+            .saturating_duration_since(Instant::now())
+            .max(crate::blocking::SLICE);
+        self.shared.threads.wait_gone(left);
         self.shared.registry.clear();
         RunReport {
             reason: control.reason().unwrap_or(StopReason::Requested),
             elapsed: self.started.elapsed(),
-            stray_threads: self.shared.live_workers(),
+            stray_threads: self.shared.live_workers() + self.shared.threads.alive(),
         }
     }
 }

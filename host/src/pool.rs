@@ -29,6 +29,8 @@ enum Phase {
 #[derive(Debug)]
 pub(crate) struct GuestTask {
     phase: Mutex<Phase>,
+    /// Set with `done`, readable without a lock, for spinning waiters.
+    finished: AtomicBool,
     done: Event,
     result: Mutex<Option<std::result::Result<Vec<u8>, WitError>>>,
     run: std::sync::Weak<RunShared>,
@@ -38,6 +40,7 @@ impl GuestTask {
     fn new(run: &Arc<RunShared>) -> Arc<Self> {
         Arc::new(Self {
             phase: Mutex::new(Phase::Pending),
+            finished: AtomicBool::new(false),
             done: Event::new(),
             result: Mutex::new(None),
             run: Arc::downgrade(run),
@@ -58,6 +61,7 @@ impl GuestTask {
     fn complete(&self, phase: Phase, result: std::result::Result<Vec<u8>, WitError>) {
         *self.result.lock() = Some(result);
         *self.phase.lock() = phase;
+        self.finished.store(true, Ordering::Release);
         self.done.set();
         if let Some(run) = self.run.upgrade() {
             run.task_completed();
@@ -89,14 +93,18 @@ impl GuestTask {
     }
 
     pub(crate) fn is_done(&self) -> bool {
-        self.done.is_set()
+        self.finished.load(Ordering::Acquire)
     }
 
-    /// The result once done by `deadline` (`None`: forever).
+    /// The result once done by `deadline` (`None`: forever). A short task
+    /// finishes within microseconds, so spin a little before sleeping.
     pub(crate) fn wait(
         &self,
         deadline: Option<Instant>,
     ) -> Option<std::result::Result<Vec<u8>, WitError>> {
+        if deadline != Some(crate::blocking::past()) {
+            crate::blocking::spin_until(|| self.is_done());
+        }
         let done = match deadline {
             None => {
                 self.done.wait();

@@ -177,6 +177,8 @@ pub(crate) struct RunShared {
     /// Worker threads alive (spawned workers and pool threads).
     live_workers: Mutex<usize>,
     workers_changed: portalis_threading::Condvar,
+    /// Recycled threads for spawned workers.
+    pub(crate) threads: crate::spawner::ThreadCache,
     /// Bumped whenever a pool task completes, for `wait-any`.
     pub(crate) completions: Mutex<u64>,
     pub(crate) completed: portalis_threading::Condvar,
@@ -211,6 +213,7 @@ impl RunShared {
             next_worker: std::sync::atomic::AtomicU64::new(1),
             live_workers: Mutex::new(0),
             workers_changed: portalis_threading::Condvar::new(),
+            threads: crate::spawner::ThreadCache::default(),
             completions: Mutex::new(0),
             completed: portalis_threading::Condvar::new(),
         })

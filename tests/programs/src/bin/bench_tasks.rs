@@ -20,6 +20,26 @@ guest::task! {
         start.elapsed().as_nanos() as u64
     }
 
+    /// A guest-to-host call on a resource that returns a flag: the floor
+    /// of a method call.
+    pub fn bench_is_locked(iters: u64) -> u64 {
+        let m = guest::Mutex::new().unwrap();
+        let start = Instant::now();
+        for _ in 0..iters {
+            std::hint::black_box(m.is_locked());
+        }
+        start.elapsed().as_nanos() as u64
+    }
+
+    /// A guest-to-host call of a plain function: the floor of any call.
+    pub fn bench_current_id(iters: u64) -> u64 {
+        let start = Instant::now();
+        for _ in 0..iters {
+            std::hint::black_box(guest::current_id());
+        }
+        start.elapsed().as_nanos() as u64
+    }
+
     /// A fresh worker: spawn + join.
     pub fn bench_spawn(iters: u64) -> u64 {
         let start = Instant::now();
@@ -87,6 +107,8 @@ guest::tasks!(
     echo,
     count_primes,
     bench_lock,
+    bench_is_locked,
+    bench_current_id,
     bench_spawn,
     bench_pool,
     bench_message,
@@ -95,6 +117,8 @@ guest::tasks!(
 
 fn main() {
     assert!(bench_lock.call(10) > 0);
+    assert!(bench_is_locked.call(10) > 0);
+    assert!(bench_current_id.call(10) > 0);
     assert!(bench_spawn.call(2) > 0);
     assert!(bench_pool.call(5) > 0);
     assert!(bench_message.call(10) > 0);
