@@ -30,6 +30,10 @@ cargo test --workspace
 step "the main job: examples/run-primes.sh"
 ./examples/run-primes.sh 500000
 
+step "composition: a threaded library component plugged into an app (wac), run on the host"
+./examples/compose/compose.sh 200000 | tee /tmp/portalis-compose.log
+grep -q "compose ok" /tmp/portalis-compose.log
+
 step "runtime builds for wasm32-wasip1-threads"
 cargo build -p portalis-threading --target wasm32-wasip1-threads
 

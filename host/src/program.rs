@@ -244,7 +244,7 @@ impl ThreadingHost {
         let pre = self
             .linker
             .instantiate_pre(&component)
-            .map_err(|e| wasmtime::format_err!("cannot link the component: {}", one_line(&e)))?;
+            .map_err(|e| wasmtime::format_err!("cannot link the component: {e:#}"))?;
         let command = CommandPre::new(pre.clone()).map_err(|e| {
             wasmtime::format_err!(
                 "the component exports no `wasi:cli/run`, so it is not a program ({})",

@@ -65,6 +65,7 @@ programs!(
     fault_unknown_entry,
     fault_tokens,
     fault_trap,
+    fault_duplicate_entry,
     bench_tasks,
     std_threads,
     std_sync,
@@ -207,6 +208,24 @@ fn faults_leave_the_host_serving() {
         check(&host, "thread_smoke", Backend::Component, Expect::Pass)
             .unwrap_or_else(|e| panic!("{e}"));
     }
+}
+
+/// Two parts defining one entry (here, one component listing it twice) is
+/// a clear error, before anything runs.
+#[test]
+fn duplicate_entries_are_refused() {
+    let host = shared_host();
+    let program = host
+        .load(FAULT_DUPLICATE_ENTRY_COMPONENT.as_ref())
+        .expect("load");
+    let err = host
+        .run(&program, portalis_threading_host::RunOptions::default())
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        err.contains("portalis_test_programs::square") && err.contains("defined twice"),
+        "{err}"
+    );
 }
 
 #[test]
