@@ -74,6 +74,23 @@ programs!(
     std_files,
 );
 
+/// The shared-memory benchmark runs (quickly) as a module.
+#[test]
+fn bench_wasi_threads() {
+    let host = shared_host();
+    let program = host.load(BENCH_WASI_THREADS_MODULE.as_ref()).expect("load");
+    let outcome = host
+        .run(
+            &program,
+            portalis_threading_host::RunOptions {
+                args: vec!["bench".into(), "--quick".into()],
+                ..Default::default()
+            },
+        )
+        .expect("run");
+    assert_eq!(outcome.status, 0, "{:?}", outcome.error);
+}
+
 #[test]
 fn std_stdout() {
     let ran = check(shared_host(), "std_stdout", Backend::Module, Expect::Pass)

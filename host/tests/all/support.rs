@@ -86,8 +86,12 @@ pub(crate) fn run_on(host: &ThreadingHost, name: &str, backend: Backend) -> Ran 
     let program = host.load(path(name, backend).as_ref()).expect("load");
     let stdout = MemoryOutputPipe::new(4 << 20);
     let stderr = MemoryOutputPipe::new(4 << 20);
+    let mut args = vec![name.to_owned()];
+    if name.starts_with("bench_") {
+        args.push("--quick".into());
+    }
     let mut options = RunOptions {
-        args: vec![name.into()],
+        args,
         stdout: Output::Capture(stdout.clone()),
         stderr: Output::Capture(stderr.clone()),
         ..RunOptions::default()
