@@ -132,6 +132,11 @@ impl<R: Serialize + DeserializeOwned + Send + 'static> JoinHandle<R> {
     pub fn id(&self) -> u64 {
         self.raw.id()
     }
+
+    /// The name given with [`Builder::name`], if any.
+    pub fn name(&self) -> Option<String> {
+        self.raw.name()
+    }
 }
 
 impl<R> fmt::Debug for JoinHandle<R> {

@@ -145,6 +145,10 @@ impl<R: DeserializeOwned> RawThread<R> {
         self.thread.id()
     }
 
+    pub(crate) fn name(&self) -> Option<String> {
+        self.thread.name()
+    }
+
     pub(crate) fn is_finished(&self) -> bool {
         self.thread.is_finished()
     }

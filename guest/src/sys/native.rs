@@ -152,6 +152,10 @@ impl<R: Send + 'static> RawThread<R> {
     pub(crate) fn is_finished(&self) -> bool {
         self.handle.is_finished()
     }
+
+    pub(crate) fn name(&self) -> Option<String> {
+        self.handle.name().map(str::to_owned)
+    }
 }
 
 /// A deadline no wait reaches.

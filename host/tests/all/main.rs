@@ -13,6 +13,7 @@ use portalis_test_artifacts::*;
 use portalis_threading_host::{Limits, StopReason, ThreadingHost};
 
 mod cli;
+mod coverage;
 mod support;
 
 use support::{Backend, Expect, check, expectation, host_with, run_on};

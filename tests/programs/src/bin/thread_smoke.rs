@@ -9,6 +9,7 @@ fn main() {
     assert!(guest::available_parallelism() >= 1);
 
     let h = guest::spawn(square, 12).unwrap();
+    assert_eq!(h.name(), None);
     let id = h.id();
     assert_ne!(id, 0);
     assert_eq!(h.join().unwrap(), 144);
