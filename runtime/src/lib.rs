@@ -70,6 +70,10 @@ mod loom;
 mod message;
 mod panic;
 mod pool;
+/// CPython's `threading`, `queue` and `concurrent.futures`, with CPython's
+/// observable behaviour, built on this crate's primitives.
+#[cfg(not(portalis_loom))]
+pub mod python;
 mod sync;
 pub mod thread;
 

@@ -28,7 +28,12 @@ pub(crate) enum Expect {
 /// What `name` should do on `backend` with the default host settings.
 pub(crate) fn expectation(name: &str, backend: Backend) -> Expect {
     match backend {
-        Backend::Component if name.starts_with("std_") || name.starts_with("exit_") => {
+        // std threads need shared memory.
+        Backend::Component
+            if name.starts_with("std_")
+                || name.starts_with("exit_")
+                || name == "bench_wasi_threads" =>
+        {
             Expect::NotApplicable
         }
         // Limits are host objects' and workers'; each has its own test.

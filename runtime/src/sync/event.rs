@@ -8,6 +8,11 @@ use crate::loom::wait_until;
 
 /// A flag that threads can wait for, like Python's `threading.Event`.
 ///
+/// A waiter released by [`set`](Self::set) returns `true` even if
+/// [`clear`](Self::clear) runs straight after, before it wakes (Python's
+/// bpo-13502): each `set` that raises the flag starts a new generation, and a
+/// waiter that sees the generation change was signalled.
+///
 /// # Examples
 /// ```
 /// use portalis_threading::Event;
@@ -22,8 +27,15 @@ use crate::loom::wait_until;
 /// ```
 #[derive(Debug, Default)]
 pub struct Event {
-    flag: Mutex<bool>,
+    state: Mutex<Flag>,
     changed: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct Flag {
+    set: bool,
+    /// Bumped by every `set` that raises the flag.
+    generation: u64,
 }
 
 impl Event {
@@ -34,18 +46,23 @@ impl Event {
 
     /// Sets the flag and wakes every waiter.
     pub fn set(&self) {
-        *self.flag.lock() = true;
+        let mut state = self.state.lock();
+        if !state.set {
+            state.set = true;
+            state.generation = state.generation.wrapping_add(1);
+        }
+        drop(state);
         self.changed.notify_all();
     }
 
     /// Clears the flag.
     pub fn clear(&self) {
-        *self.flag.lock() = false;
+        self.state.lock().set = false;
     }
 
     /// Whether the flag is set.
     pub fn is_set(&self) -> bool {
-        *self.flag.lock()
+        self.state.lock().set
     }
 
     /// Waits until the flag is set.
@@ -64,10 +81,11 @@ impl Event {
     }
 
     fn wait_until(&self, deadline: Option<Instant>) -> bool {
-        let mut flag = self.flag.lock();
-        while !*flag {
-            let (guard, expired) = wait_until(&self.changed, flag, deadline);
-            flag = guard;
+        let mut state = self.state.lock();
+        let generation = state.generation;
+        while !state.set && state.generation == generation {
+            let (guard, expired) = wait_until(&self.changed, state, deadline);
+            state = guard;
             if expired {
                 return false;
             }
@@ -89,6 +107,21 @@ mod tests {
         assert!(e.wait_timeout(Duration::ZERO));
         e.clear();
         assert!(!e.is_set());
+    }
+
+    #[test]
+    fn set_then_clear_still_releases_waiters() {
+        let e = Arc::new(Event::new());
+        let hs: Vec<_> = (0..4)
+            .map(|_| {
+                let e = e.clone();
+                std::thread::spawn(move || e.wait_timeout(Duration::from_secs(10)))
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(20));
+        e.set();
+        e.clear();
+        assert!(hs.into_iter().all(|h| h.join().unwrap()));
     }
 
     #[test]
