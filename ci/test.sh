@@ -34,6 +34,12 @@ step "composition: a threaded library component plugged into an app (wac), run o
 ./examples/compose/compose.sh 200000 | tee /tmp/portalis-compose.log
 grep -q "compose ok" /tmp/portalis-compose.log
 
+step "browser shim: the component test programs on Node and in headless Chromium (jco), failure cases, the primes page"
+./browser-shim/ci.sh
+
+step "browser shim, Rust crate (wasm-bindgen, nightly + build-std): tests in headless Chromium on the page and in a dedicated worker"
+./browser-shim/rust/ci.sh
+
 step "runtime builds for wasm32-wasip1-threads"
 cargo build -p portalis-threading --target wasm32-wasip1-threads
 

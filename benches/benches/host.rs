@@ -23,15 +23,19 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 const ENTRY: &str = "bench_tasks::";
 
+/// The `bench_tasks` component: the one this build made, or the file
+/// `PORTALIS_BENCH_TASKS` names (to run a prebuilt bench binary elsewhere).
+fn bench_tasks() -> String {
+    std::env::var("PORTALIS_BENCH_TASKS").unwrap_or_else(|_| BENCH_TASKS_COMPONENT.to_owned())
+}
+
 fn setup() -> (ThreadingHost, Program) {
     let host = ThreadingHost::new(HostConfig {
         workers: Some(2),
         ..HostConfig::default()
     })
     .expect("engine");
-    let program = host
-        .load(BENCH_TASKS_COMPONENT.as_ref())
-        .expect("bench guest");
+    let program = host.load(bench_tasks().as_ref()).expect("bench guest");
     (host, program)
 }
 
@@ -121,7 +125,7 @@ fn spawn_join(c: &mut Criterion, host: &ThreadingHost, program: &Program) {
     let mut linker = Linker::<State>::new(&engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker).unwrap();
     portalis_threading_host::add_to_linker(&mut linker).unwrap();
-    let component = Component::from_file(&engine, BENCH_TASKS_COMPONENT).unwrap();
+    let component = Component::from_file(&engine, bench_tasks()).unwrap();
     let pre = linker.instantiate_pre(&component).unwrap();
     let guest_pre = portalis_threading_host::bindings::GuestPre::new(pre.clone()).unwrap();
     let run = Run::new(&pre, RunConfig::default(), state).unwrap();

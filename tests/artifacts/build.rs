@@ -18,6 +18,7 @@ const SUITES: &[&str] = &[
     "bench_",
     "std_",
     "exit_",
+    "python_",
 ];
 
 fn main() {

@@ -39,20 +39,24 @@ impl lock::HostMutex for ThreadingCtxView<'_> {
         Ok(self.table.push(MutexResource(m))?)
     }
 
+    // The hot pair: borrow the table entry instead of cloning its `Arc`
+    // (each clone is an atomic add and a subtract on the call path).
     fn lock(&mut self, this: Resource<MutexResource>, wait: Wait) -> HostResult<()> {
-        let m = self.table.get(&this)?.0.clone();
-        let worker = self.ctx.worker;
-        block(&self.ctx.run.control, wait, |d| {
+        let Self { ctx, table } = self;
+        let m = &table.get(&this)?.0;
+        let worker = ctx.worker;
+        block(&ctx.run.control, wait, |d| {
             Ok(m.lock(worker, d)?.then_some(()))
         })?;
-        self.ctx.note_locked(&m);
+        ctx.note_locked(m);
         Ok(())
     }
 
     fn unlock(&mut self, this: Resource<MutexResource>) -> HostResult<()> {
-        let m = self.table.get(&this)?.0.clone();
-        m.unlock(self.ctx.worker)?;
-        self.ctx.note_unlocked(&m);
+        let Self { ctx, table } = self;
+        let m = &table.get(&this)?.0;
+        m.unlock(ctx.worker)?;
+        ctx.note_unlocked(m);
         Ok(())
     }
 

@@ -73,6 +73,9 @@ programs!(
     std_rayon,
     std_crossbeam,
     std_files,
+    python_threading,
+    python_queue,
+    python_futures,
 );
 
 /// The shared-memory benchmark runs (quickly) as a module.

@@ -28,9 +28,10 @@ pub(crate) enum Expect {
 /// What `name` should do on `backend` with the default host settings.
 pub(crate) fn expectation(name: &str, backend: Backend) -> Expect {
     match backend {
-        // std threads need shared memory.
+        // std threads (and so the Python API's threads) need shared memory.
         Backend::Component
             if name.starts_with("std_")
+                || name.starts_with("python_")
                 || name.starts_with("exit_")
                 || name == "bench_wasi_threads" =>
         {

@@ -22,10 +22,13 @@ guest::task! {
         clashes
     }
 
-    /// Tries to lock a mutex someone else holds, then waits for it.
-    fn contend(mutex: guest::Mutex) -> (bool, bool) {
+    /// Tries to lock a mutex someone else holds, says so on `tried`, then
+    /// waits for it.
+    fn contend(args: (guest::Mutex, guest::Event)) -> (bool, bool) {
+        let (mutex, tried) = args;
         let busy = matches!(mutex.try_lock(), Err(Error::WouldBlock));
         let timed_out = matches!(mutex.lock_timeout(std::time::Duration::from_millis(20)), Err(Error::Timeout));
+        tried.set();
         let _g = mutex.lock().unwrap();
         (busy, timed_out)
     }
@@ -53,9 +56,11 @@ fn main() {
     drop(m.lock_timeout(ms(10)).unwrap());
 
     // Another worker contends while we hold it.
+    // (It says when it has tried, so a slow spawn cannot find it free.)
     let guard = m.lock().unwrap();
-    let h = guest::spawn(contend, m.clone()).unwrap();
-    guest::sleep(ms(100)).unwrap();
+    let tried = guest::Event::new().unwrap();
+    let h = guest::spawn(contend, (m.clone(), tried.clone())).unwrap();
+    tried.wait().unwrap();
     drop(guard);
     assert_eq!(h.join().unwrap(), (true, true));
 

@@ -1,0 +1,5 @@
+// @ts-check
+/** `portalis:threading/types`: types only, no functions. */
+export function createTypes() {
+  return {};
+}
