@@ -15,6 +15,21 @@ pub fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
+/// Waits until `condition` holds, polling, and fails after ten seconds: a
+/// check of something that happens "soon" that a loaded machine cannot
+/// make flaky.
+#[track_caller]
+pub fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !condition() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never happened: {what}"
+        );
+        guest::sleep(ms(1)).unwrap();
+    }
+}
+
 /// Asserts that `result` failed with an error `matches` accepts.
 #[track_caller]
 pub fn expect_err<T: std::fmt::Debug>(

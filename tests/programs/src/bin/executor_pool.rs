@@ -2,7 +2,7 @@
 //! shared with a worker.
 
 use guest::{Error, TaskState};
-use portalis_test_programs::{expect_err, guest, ms, nap, square};
+use portalis_test_programs::{eventually, expect_err, guest, ms, nap, square};
 
 guest::task! {
     /// Submits to a pool it was given.
@@ -35,8 +35,9 @@ fn main() {
         .map(|_| pool.submit(gate, open.clone()).unwrap())
         .collect();
     let queued = pool.submit(square, 3).unwrap();
-    guest::sleep(ms(50)).unwrap();
-    assert_eq!(busy[0].state(), TaskState::Running);
+    eventually("both workers run a gated task", || {
+        busy.iter().all(|t| t.state() == TaskState::Running)
+    });
     assert_eq!(queued.state(), TaskState::Pending);
     assert!(queued.cancel());
     assert_eq!(queued.state(), TaskState::Cancelled);
@@ -75,9 +76,13 @@ fn main() {
     let gate_open = guest::Event::new().unwrap();
     let running = pool.submit(gate, gate_open.clone()).unwrap();
     let pending = pool.submit(square, 5).unwrap();
-    guest::sleep(ms(50)).unwrap();
+    eventually("the gated task runs", || {
+        running.state() == TaskState::Running
+    });
+    // Cancels `pending` at once; the worker is still held at the gate, so
+    // waiting for it times out.
+    expect_err(pool.shutdown_now(Some(ms(20))), |e| *e == Error::Timeout);
     gate_open.set();
-    pool.shutdown_now(None).unwrap();
     assert_eq!(running.wait().unwrap(), 1);
     expect_err(pending.wait(), |e| *e == Error::Cancelled);
     println!("executor_pool ok");

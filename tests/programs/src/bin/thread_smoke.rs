@@ -1,6 +1,6 @@
 //! spawn + join, ids, names, parallelism, sleep, yield.
 
-use portalis_test_programs::{guest, ms, nap, square, worker_id};
+use portalis_test_programs::{eventually, guest, nap, square, worker_id};
 
 guest::tasks!(square, nap, worker_id);
 
@@ -24,8 +24,7 @@ fn main() {
     let mut slow = guest::spawn(nap, 50).unwrap();
     assert!(!slow.is_finished());
     guest::yield_now();
-    guest::sleep(ms(100)).unwrap();
-    assert!(slow.is_finished());
+    eventually("the napping worker finishes", || slow.is_finished());
     assert_eq!(slow.try_join().unwrap(), 50);
 
     let handles: Vec<_> = (0..8).map(|i| guest::spawn(square, i).unwrap()).collect();
