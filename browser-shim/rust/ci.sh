@@ -16,7 +16,11 @@ set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/portalis-threading/web-target}"
+# RUSTFLAGS from the environment (CI sets `-D warnings`) would replace the
+# target flags of .cargo/config.toml (+atomics, shared memory) instead of
+# adding to them; clippy below denies warnings itself.
+unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS
+export CARGO_TARGET_DIR="$HOME/.cache/portalis-threading/web-target"
 mkdir -p "$CARGO_TARGET_DIR"
 
 toolchain="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)"

@@ -1,0 +1,50 @@
+// @ts-check
+/**
+ * The benchmark page (bench/run.js drives it in headless Chromium). On load
+ * it starts a runtime of bench_tasks and runs one trivial task, recording
+ * when (ms since navigation start, performance.timeOrigin); the other
+ * measurements are functions bench/run.js calls.
+ */
+import { createRuntime } from '../../src/index.js';
+import { parsePrimes, primesTask, roundTrips } from '../common.js';
+
+const shimUrl = new URL('../../node_modules/@bytecodealliance/preview2-shim/dist/browser/index.js', import.meta.url);
+/** @param {string} name */
+const componentUrl = (name) => new URL(`../../test/.build/${name}/${name}.js`, import.meta.url);
+
+const moduleStart = performance.now();
+/** @type {any} */
+const first = { moduleStart };
+const ready = (async () => {
+  const rt = await createRuntime({ component: componentUrl('bench_tasks'), shimUrl, workers: 2, output: () => {} });
+  first.runtimeReady = performance.now();
+  await rt.runTask('bench_tasks::noop');
+  first.firstResult = performance.now();
+  return rt;
+})();
+
+async function primesExample(/** @type {number} */ limit) {
+  let stdout = '';
+  const decoder = new TextDecoder();
+  const rt = await createRuntime({
+    component: componentUrl('primes'), shimUrl, workers: 3, parallelism: 2, args: ['primes', String(limit)],
+    output: (fd, bytes) => { if (fd === 1) stdout += decoder.decode(bytes, { stream: true }); },
+  });
+  try {
+    const r = await rt.runMain();
+    if (r.status !== 0) throw new Error(`primes: exit status ${r.status} ${r.error ?? ''}\n${stdout}`);
+    return parsePrimes(stdout);
+  } finally {
+    await rt.terminate();
+  }
+}
+
+/** @type {any} */ (window).bench = {
+  first: async () => {
+    await ready;
+    return first;
+  },
+  roundTrips: async () => roundTrips(await ready),
+  primesTask: async (/** @type {number} */ limit) => primesTask(await ready, limit),
+  primesExample,
+};
