@@ -16,7 +16,7 @@ rustup target list --installed | grep -qx wasm32-wasip1-threads || rustup target
 cargo build --release -p portalis-test-programs --bin bench_wasi_threads
 cargo build --release -p portalis-test-programs --bin bench_wasi_threads --target wasm32-wasip1-threads
 cargo build --release -p portalis-threading-host --bin portalis-threading
-cargo build --release --manifest-path benches/wasmtime46/Cargo.toml
+CARGO_TARGET_DIR=benches/wasmtime46/target cargo build --release --manifest-path benches/wasmtime46/Cargo.toml
 
 module="$target_dir/wasm32-wasip1-threads/release/bench_wasi_threads.wasm"
 tmp="$(mktemp -d)"
