@@ -80,15 +80,21 @@ async fn bad_sizes_are_rejected() {
     assert!(matches!(e, Error::InvalidArgument(_)), "{e:?}");
 }
 
-#[wasm_bindgen_test]
-async fn two_tasks_meet_at_a_shared_memory_barrier() {
-    let pool = WebWorkerPool::new(2).await.unwrap();
+/// Two tasks that meet at a shared-memory barrier: they can only both
+/// finish if two workers run them at the same time.
+async fn assert_two_run_at_once(pool: &WebWorkerPool) {
     let counter = Arc::new(AtomicU32::new(0));
     let (a, b) = (counter.clone(), counter.clone());
     let ha = pool.spawn(move || meet(&a, 2, 10_000.0)).unwrap();
     let hb = pool.spawn(move || meet(&b, 2, 10_000.0)).unwrap();
     assert!(ha.join_async_timeout(LIMIT).await.unwrap());
     assert!(hb.join_async_timeout(LIMIT).await.unwrap());
+}
+
+#[wasm_bindgen_test]
+async fn two_tasks_meet_at_a_shared_memory_barrier() {
+    let pool = WebWorkerPool::new(2).await.unwrap();
+    assert_two_run_at_once(&pool).await;
 }
 
 #[wasm_bindgen_test]
@@ -116,12 +122,7 @@ async fn a_panic_reaches_the_joiner_and_the_worker_is_replaced() {
     // on both workers at once.
     pool.ready_timeout(LIMIT).await.unwrap();
     assert_eq!(pool.ready_workers(), 2);
-    let counter = Arc::new(AtomicU32::new(0));
-    let (a, b) = (counter.clone(), counter.clone());
-    let ha = pool.spawn(move || meet(&a, 2, 10_000.0)).unwrap();
-    let hb = pool.spawn(move || meet(&b, 2, 10_000.0)).unwrap();
-    assert!(ha.join_async_timeout(LIMIT).await.unwrap());
-    assert!(hb.join_async_timeout(LIMIT).await.unwrap());
+    assert_two_run_at_once(&pool).await;
 }
 
 #[wasm_bindgen_test]

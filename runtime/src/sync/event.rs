@@ -109,15 +109,20 @@ mod tests {
         assert!(!e.is_set());
     }
 
-    #[test]
-    fn set_then_clear_still_releases_waiters() {
-        let e = Arc::new(Event::new());
-        let hs: Vec<_> = (0..4)
+    /// Four threads waiting (up to ten seconds) on `e`.
+    fn four_waiters(e: &Arc<Event>) -> Vec<std::thread::JoinHandle<bool>> {
+        (0..4)
             .map(|_| {
                 let e = e.clone();
                 std::thread::spawn(move || e.wait_timeout(Duration::from_secs(10)))
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn set_then_clear_still_releases_waiters() {
+        let e = Arc::new(Event::new());
+        let hs = four_waiters(&e);
         std::thread::sleep(Duration::from_millis(20));
         e.set();
         e.clear();
@@ -127,12 +132,7 @@ mod tests {
     #[test]
     fn set_wakes_all_waiters() {
         let e = Arc::new(Event::new());
-        let hs: Vec<_> = (0..4)
-            .map(|_| {
-                let e = e.clone();
-                std::thread::spawn(move || e.wait_timeout(Duration::from_secs(10)))
-            })
-            .collect();
+        let hs = four_waiters(&e);
         std::thread::sleep(Duration::from_millis(10));
         e.set();
         assert!(hs.into_iter().all(|h| h.join().unwrap()));
