@@ -38,6 +38,7 @@ mod registry;
 mod resources;
 mod run;
 mod spawner;
+mod thread_cache;
 mod wasip1;
 
 pub mod bindings;

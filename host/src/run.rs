@@ -178,7 +178,7 @@ pub(crate) struct RunShared {
     live_workers: Mutex<usize>,
     workers_changed: portalis_threading::Condvar,
     /// Recycled threads for spawned workers.
-    pub(crate) threads: crate::spawner::ThreadCache,
+    pub(crate) threads: crate::thread_cache::ThreadCache,
     /// Bumped whenever a pool task completes, for `wait-any`.
     pub(crate) completions: Mutex<u64>,
     pub(crate) completed: portalis_threading::Condvar,
@@ -213,7 +213,7 @@ impl RunShared {
             next_worker: std::sync::atomic::AtomicU64::new(1),
             live_workers: Mutex::new(0),
             workers_changed: portalis_threading::Condvar::new(),
-            threads: crate::spawner::ThreadCache::default(),
+            threads: crate::thread_cache::ThreadCache::new("portalis-worker"),
             completions: Mutex::new(0),
             completed: portalis_threading::Condvar::new(),
         })

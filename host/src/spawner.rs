@@ -1,26 +1,16 @@
 //! Workers started by `thread.spawn`: a fresh Store and instance of the
-//! component, running one task on a native thread.
-//!
-//! Starting an OS thread costs more than instantiating from the pooling
-//! allocator, so finished workers' threads wait a while for the next spawn
-//! instead of exiting: the *instance* is always fresh, the thread is
-//! recycled. A spawn claims an idle thread if there is one (one
-//! compare-and-swap on the idle count) and hands it the job; otherwise it
-//! starts a thread. Idle threads leave after [`IDLE`], or when their run
-//! ends; [`Run::finish`](crate::Run::finish) waits for them too.
+//! component, running one task on a native thread recycled from the run's
+//! [`ThreadCache`](crate::thread_cache::ThreadCache).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
 
-use portalis_threading::{Error, Event, Mutex, Receiver, Result, Sender};
+use portalis_threading::{Error, Event, Mutex, Result};
 
 use crate::bindings::WitError;
 use crate::launcher::{Launcher, TaskOutcome};
 use crate::run::RunShared;
-
-/// How long a finished worker's thread waits for another spawn.
-const IDLE: Duration = Duration::from_secs(2);
 
 /// A worker's identity and, once it finishes, its result.
 #[derive(Debug)]
@@ -90,133 +80,6 @@ impl Job {
     }
 }
 
-/// The recycled threads of one run.
-#[derive(Debug)]
-pub(crate) struct ThreadCache {
-    jobs: Mutex<Option<Sender<Job>>>,
-    receiver: Receiver<Job>,
-    /// Threads waiting for a job and not yet claimed.
-    idle: Arc<AtomicUsize>,
-    /// Threads alive (busy or idle).
-    alive: Arc<Mutex<usize>>,
-    all_gone: Arc<Event>,
-}
-
-impl Default for ThreadCache {
-    fn default() -> Self {
-        let (tx, rx) = portalis_threading::unbounded();
-        let all_gone = Arc::new(Event::new());
-        all_gone.set();
-        Self {
-            jobs: Mutex::new(Some(tx)),
-            receiver: rx,
-            idle: Arc::new(AtomicUsize::new(0)),
-            alive: Arc::new(Mutex::new(0)),
-            all_gone,
-        }
-    }
-}
-
-impl ThreadCache {
-    fn start(&self, job: Job) -> Result<()> {
-        let Some(jobs) = self.jobs.lock().clone() else {
-            return Err(Error::Closed);
-        };
-        // Claim an idle thread.
-        let mut idle = self.idle.load(Ordering::Acquire);
-        while idle > 0 {
-            match self.idle.compare_exchange_weak(
-                idle,
-                idle - 1,
-                Ordering::AcqRel,
-                Ordering::Acquire,
-            ) {
-                Ok(_) => {
-                    return jobs.send(job).map_err(|_| Error::Closed);
-                }
-                Err(now) => idle = now,
-            }
-        }
-        // None idle: a new thread, which runs the job, then waits for more.
-        {
-            let mut alive = self.alive.lock();
-            *alive += 1;
-            self.all_gone.clear();
-        }
-        let (rx, idle, alive, all_gone) = (
-            self.receiver.clone(),
-            self.idle.clone(),
-            self.alive.clone(),
-            self.all_gone.clone(),
-        );
-        // Threads are recycled across workers, so they are not named after one.
-        let started = std::thread::Builder::new()
-            .name("portalis-worker".into())
-            .spawn(move || {
-                job.run();
-                loop {
-                    idle.fetch_add(1, Ordering::AcqRel);
-                    match rx.recv_timeout(IDLE) {
-                        Ok(job) => job.run(), // whoever sent it claimed our idle place
-                        Err(_) => {
-                            // Leave, unless a spawn claimed this place meanwhile:
-                            // then its job is on the way.
-                            let mut n = idle.load(Ordering::Acquire);
-                            let left = loop {
-                                if n == 0 {
-                                    break false;
-                                }
-                                match idle.compare_exchange_weak(
-                                    n,
-                                    n - 1,
-                                    Ordering::AcqRel,
-                                    Ordering::Acquire,
-                                ) {
-                                    Ok(_) => break true,
-                                    Err(now) => n = now,
-                                }
-                            };
-                            if left {
-                                break;
-                            }
-                            match rx.recv() {
-                                Ok(job) => job.run(),
-                                Err(_) => break,
-                            }
-                        }
-                    }
-                }
-                let mut alive = alive.lock();
-                *alive -= 1;
-                if *alive == 0 {
-                    all_gone.set();
-                }
-            });
-        started.map(drop).map_err(|e| {
-            let mut alive = self.alive.lock();
-            *alive -= 1;
-            if *alive == 0 {
-                self.all_gone.set();
-            }
-            Error::Limit(format!("the OS refused a thread: {e}"))
-        })
-    }
-
-    /// Lets idle threads go: no more jobs come.
-    pub(crate) fn close(&self) {
-        self.jobs.lock().take();
-    }
-
-    /// Waits up to `timeout` for every thread to have left.
-    pub(crate) fn wait_gone(&self, timeout: Duration) -> bool {
-        self.all_gone.wait_timeout(timeout)
-    }
-
-    pub(crate) fn alive(&self) -> usize {
-        *self.alive.lock()
-    }
-}
-
 /// Starts `entry(input)` on a new worker of `run`.
 pub(crate) fn spawn(
     run: &Arc<RunShared>,
@@ -254,7 +117,7 @@ pub(crate) fn spawn(
         entry,
         input,
     };
-    if let Err(e) = run.threads.start(job) {
+    if let Err(e) = run.threads.start(Box::new(move || job.run())) {
         run.worker_exited();
         return Err(e);
     }

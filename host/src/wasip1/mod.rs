@@ -6,9 +6,9 @@
 //! table between them, and ends the *run*, never the host, when any thread
 //! calls `proc_exit` or traps.
 //!
-//! - `wasi::thread-spawn(arg)` starts a native thread with its own Store and
-//!   instance (from one `InstancePre`) and calls
-//!   `wasi_thread_start(tid, arg)`. Thread ids run from 1 to `0x1FFFFFFF`; a
+//! - `wasi::thread-spawn(arg)` runs `wasi_thread_start(tid, arg)` in a fresh
+//!   Store and instance (from one `InstancePre`) on a native thread, recycled
+//!   from the run's [`ThreadCache`] as components' workers are. Thread ids run from 1 to `0x1FFFFFFF`; a
 //!   spawn that cannot happen returns `-EAGAIN`, as the spec asks.
 //! - Stopping a run (main returned, `proc_exit` or a trap anywhere, the time
 //!   limit) bumps the epoch, so running threads trap; threads parked in
@@ -22,7 +22,7 @@ pub(crate) mod memory;
 pub(crate) mod preview1;
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use wasmtime::{
@@ -36,6 +36,7 @@ use crate::blocking::SLICE;
 use crate::launcher::one_line;
 use crate::program::{RunOptions, RunOutcome};
 use crate::run::{RunControl, StopReason};
+use crate::thread_cache::ThreadCache;
 use crate::{Limits, RunReport};
 
 const MAX_TID: u32 = 0x1FFF_FFFF;
@@ -107,7 +108,7 @@ pub(crate) struct ThreadsRun {
     engine: Engine,
     pre: OnceLock<InstancePre<ThreadState>>,
     next_tid: AtomicU32,
-    threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
+    threads: ThreadCache,
     live: portalis_threading::Mutex<usize>,
     left: portalis_threading::Condvar,
     max_threads: usize,
@@ -146,20 +147,12 @@ impl ThreadsRun {
             return -EAGAIN;
         }
         let run = self.clone();
-        let started = std::thread::Builder::new()
-            .name(format!("wasi-thread-{tid}"))
-            .spawn(move || {
-                run.thread_main(tid, arg);
-                run.thread_left();
-            });
+        let started = self.threads.start(Box::new(move || {
+            run.thread_main(tid, arg);
+            run.thread_left();
+        }));
         match started {
-            Ok(handle) => {
-                self.threads
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(handle);
-                tid as i32
-            }
+            Ok(()) => tid as i32,
             Err(_) => {
                 self.thread_left();
                 -EAGAIN
@@ -199,7 +192,9 @@ impl ThreadsRun {
         }
     }
 
-    /// Waits until every spawned thread has left, nudging the run meanwhile.
+    /// Waits until every spawned thread has left, nudging the run meanwhile,
+    /// then until their OS threads are gone; returns the threads still alive
+    /// at `give_up`.
     fn finish(&self, give_up: Instant) -> usize {
         loop {
             let live = {
@@ -210,17 +205,14 @@ impl ThreadsRun {
                 *live
             };
             if live == 0 || Instant::now() >= give_up {
-                let handles =
-                    std::mem::take(&mut *self.threads.lock().unwrap_or_else(|e| e.into_inner()));
-                for h in handles {
-                    if live == 0 {
-                        let _ = h.join();
-                    }
-                }
-                return live;
+                break;
             }
             self.control.nudge();
         }
+        self.threads.close();
+        self.threads
+            .wait_gone(give_up.saturating_duration_since(Instant::now()).max(SLICE));
+        self.threads.alive()
     }
 
     /// A host-side `memory.atomic.wait` at `addr + offset`, in slices.
@@ -300,7 +292,7 @@ pub(crate) fn run(
         engine: engine.clone(),
         pre: OnceLock::new(),
         next_tid: AtomicU32::new(1),
-        threads: Mutex::new(Vec::new()),
+        threads: ThreadCache::new("wasi-thread"),
         live: portalis_threading::Mutex::new(0),
         left: portalis_threading::Condvar::new(),
         max_threads: limits.max_workers,
