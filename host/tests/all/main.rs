@@ -48,6 +48,7 @@ programs!(
     thread_smoke,
     thread_join_timeout,
     thread_nested,
+    thread_fresh_memory,
     lock_mutex,
     lock_rwlock,
     lock_semaphore,

@@ -37,6 +37,8 @@ pub(crate) fn expectation(name: &str, backend: Backend) -> Expect {
         {
             Expect::NotApplicable
         }
+        // Threads of one module share its memory by design.
+        Backend::Module if name == "thread_fresh_memory" => Expect::NotApplicable,
         // Limits are host objects' and workers'; each has its own test.
         _ if name.starts_with("limit_") => Expect::NotApplicable,
         // The host refuses it before it runs; tested on its own.
