@@ -3,9 +3,10 @@
 /**
  * Turns a guest component into a ready-to-serve folder:
  *
- *   portalis-threading-web APP.wasm -o OUT [--title TEXT] [--args "A B"]
+ *   portalis-threading-web APP.wasm -o OUT [--title TEXT] [--args "A B"] [--keep-debug]
  *
- * OUT/app/        the component transpiled by jco (--instantiation async)
+ * OUT/app/        the component transpiled by jco (--instantiation async);
+ *                 its core modules without DWARF unless --keep-debug
  * OUT/portalis-threading/   this package's runtime (src/)
  * OUT/preview2-shim/        @bytecodealliance/preview2-shim's browser build
  * OUT/index.html, OUT/main.js   a page that runs the program's main on a
@@ -18,7 +19,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transpileFile } from './transpile.js';
 
-const usage = 'usage: portalis-threading-web APP.wasm -o OUT_DIR [--title TEXT] [--args "A B C"]';
+const usage = 'usage: portalis-threading-web APP.wasm -o OUT_DIR [--title TEXT] [--args "A B C"] [--keep-debug]';
 const argv = process.argv.slice(2);
 /** @param {string} flag */
 const opt = (flag) => {
@@ -39,7 +40,7 @@ const args = (opt('--args') ?? '').split(' ').filter(Boolean);
 
 mkdirSync(out, { recursive: true });
 try {
-  await transpileFile(resolve(wasm), resolve(out, 'app'), 'app');
+  await transpileFile(resolve(wasm), resolve(out, 'app'), 'app', { keepDebug: argv.includes('--keep-debug') });
 } catch (e) {
   console.error(`cannot transpile ${wasm}: ${e instanceof Error ? e.message : e}`);
   process.exit(1);

@@ -3,12 +3,15 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { transpile as jcoTranspile } from '@bytecodealliance/jco';
+import { stripDebugSections } from './strip-debug.js';
 
 /**
- * Transpiles `wasm` into `outDir` as `<name>.js` and its core modules.
+ * Transpiles `wasm` into `outDir` as `<name>.js` and its core modules,
+ * without their DWARF unless `keepDebug` (see strip-debug.js).
  * @param {string} wasm @param {string} outDir @param {string} name
+ * @param {{ keepDebug?: boolean }} [options]
  */
-export async function transpileFile(wasm, outDir, name) {
+export async function transpileFile(wasm, outDir, name, { keepDebug = false } = {}) {
   const js = `${outDir}/${name}.js`;
   if (existsSync(js) && statSync(js).mtimeMs >= statSync(wasm).mtimeMs) return js;
   const { files } = await jcoTranspile(readFileSync(wasm), {
@@ -20,7 +23,7 @@ export async function transpileFile(wasm, outDir, name) {
   for (const [file, bytes] of Object.entries(files)) {
     const path = `${outDir}/${file}`;
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, bytes);
+    writeFileSync(path, file.endsWith('.wasm') && !keepDebug ? stripDebugSections(bytes) : bytes);
   }
   return js;
 }

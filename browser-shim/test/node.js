@@ -7,7 +7,9 @@ import { createRuntime } from '../src/index.js';
 import { transpileAll } from './build.js';
 import { judge, tail, within } from './check.js';
 import { failureCases } from './failures.js';
-import { argsFor } from './programs.js';
+import { argsFor, buildDir, wasmDir } from './programs.js';
+import { readFileSync, readdirSync } from 'node:fs';
+import { stripDebugSections } from '../bin/strip-debug.js';
 
 const TIMEOUT_MS = 60_000;
 
@@ -70,8 +72,34 @@ export async function nodeSuite(only) {
         failed.push(`node ${c.name}`);
       }
     }
+    const why = withoutDebugInfo(all.map((p) => p.name));
+    console.log(`${why ? 'FAIL' : 'pass'} node transpiled-without-debug-info`);
+    if (why) {
+      console.log(`    ${why}`);
+      failed.push('node transpiled-without-debug-info');
+    }
   }
   return failed;
+}
+
+/**
+ * The programs above ran on core modules stripped of DWARF: check that the
+ * components had some and that none is left.
+ * @param {string[]} names @returns {string | null}
+ */
+function withoutDebugInfo(names) {
+  const marker = new TextEncoder().encode('.debug_info');
+  const has = (/** @type {Uint8Array} */ b) => Buffer.from(b).includes(marker);
+  if (!names.some((n) => n !== 'compose' && has(readFileSync(`${wasmDir}/${n}.wasm`)))) {
+    return 'no component had debug info to strip';
+  }
+  for (const name of names) {
+    for (const f of readdirSync(`${buildDir}${name}`).filter((f) => f.endsWith('.wasm'))) {
+      const bytes = new Uint8Array(readFileSync(`${buildDir}${name}/${f}`));
+      if (stripDebugSections(bytes) !== bytes) return `${name}/${f} still has .debug_* sections`;
+    }
+  }
+  return null;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -32,7 +32,7 @@ for (const rt of runtimes) {
     console.log(`FAIL ${rt} suite: ${e instanceof Error ? e.stack : e}`);
     failed.push(`${rt} suite`);
   }
-  total += (only.length || programs.length) + (only.length ? 0 : rt === 'node' ? 3 : 5 + (primesBuilt ? 1 : 0));
+  total += (only.length || programs.length) + (only.length ? 0 : rt === 'node' ? 4 : 5 + (primesBuilt ? 1 : 0));
   if (failed.length > before) console.log(`${rt}: ${failed.length - before} failed`);
 }
 console.log(`browser-shim: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
