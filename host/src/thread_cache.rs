@@ -34,6 +34,8 @@ pub(crate) type Job = Box<dyn FnOnce() + Send>;
 #[derive(Debug)]
 pub(crate) struct ThreadCache {
     name: &'static str,
+    /// How long an idle thread waits for a job before it leaves.
+    idle_for: Duration,
     jobs: Mutex<Option<Sender<Job>>>,
     receiver: Receiver<Job>,
     /// Threads waiting for a job and not yet claimed.
@@ -47,11 +49,17 @@ impl ThreadCache {
     /// A cache whose threads carry `name` (they are recycled across
     /// workers, so they are not named after one).
     pub(crate) fn new(name: &'static str) -> Self {
+        Self::with_idle(name, IDLE)
+    }
+
+    /// A cache whose idle threads leave after `idle_for`.
+    fn with_idle(name: &'static str, idle_for: Duration) -> Self {
         let (tx, rx) = portalis_threading::unbounded();
         let all_gone = Arc::new(Event::new());
         all_gone.set();
         Self {
             name,
+            idle_for,
             jobs: Mutex::new(Some(tx)),
             receiver: rx,
             idle: Arc::new(AtomicUsize::new(0)),
@@ -78,6 +86,7 @@ impl ThreadCache {
             *alive += 1;
             self.all_gone.clear();
         }
+        let idle_for = self.idle_for;
         let (rx, idle, alive, all_gone) = (
             self.receiver.clone(),
             self.idle.clone(),
@@ -88,7 +97,7 @@ impl ThreadCache {
             .name(self.name.into())
             .spawn(move || {
                 job();
-                serve(&rx, &idle);
+                serve(&rx, &idle, idle_for);
                 let mut alive = alive.lock();
                 *alive -= 1;
                 if *alive == 0 {
@@ -122,11 +131,11 @@ impl ThreadCache {
 }
 
 /// A thread's life after its first job: wait idle, run what comes, leave
-/// after [`IDLE`] without work or when the cache closes.
-fn serve(rx: &Receiver<Job>, idle: &AtomicUsize) {
+/// after `idle_for` without work or when the cache closes.
+fn serve(rx: &Receiver<Job>, idle: &AtomicUsize, idle_for: Duration) {
     loop {
         idle.fetch_add(1, Ordering::AcqRel);
-        match rx.recv_timeout(IDLE) {
+        match rx.recv_timeout(idle_for) {
             Ok(job) => job(), // whoever sent it claimed our idle place
             Err(_) => {
                 if take_one(idle) {
@@ -208,5 +217,57 @@ mod tests {
         assert!(cache.wait_gone(Duration::from_secs(10)));
         assert_eq!(cache.alive(), 0);
         assert!(matches!(cache.start(Box::new(|| {})), Err(Error::Closed)));
+    }
+
+    /// The race the idle count settles: threads that time out while starts
+    /// claim them. With a 1 ms idle time, thousands of starts from four
+    /// threads, in bursts with pauses around the timeout, must each run
+    /// exactly once, and every thread must leave at the end.
+    #[test]
+    fn stress_claims_racing_idle_timeouts() {
+        let cache = Arc::new(ThreadCache::with_idle(
+            "stress-cache",
+            Duration::from_millis(1),
+        ));
+        let ran = Arc::new(AtomicUsize::new(0));
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let starters: Vec<_> = (0..4u64)
+            .map(|seed| {
+                let (cache, ran) = (cache.clone(), ran.clone());
+                std::thread::spawn(move || {
+                    let mut started = 0;
+                    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+                    for _ in 0..500 {
+                        if std::time::Instant::now() > deadline {
+                            break;
+                        }
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        for _ in 0..x % 4 + 1 {
+                            let ran = ran.clone();
+                            cache
+                                .start(Box::new(move || {
+                                    ran.fetch_add(1, Ordering::Relaxed);
+                                }))
+                                .expect("started");
+                            started += 1;
+                        }
+                        // Around the idle time: some starts find idle
+                        // threads, some find them leaving.
+                        std::thread::sleep(Duration::from_micros(x % 1500));
+                    }
+                    started
+                })
+            })
+            .collect();
+        let started: usize = starters.into_iter().map(|s| s.join().unwrap()).sum();
+        cache.close();
+        assert!(
+            cache.wait_gone(Duration::from_secs(10)),
+            "threads left behind"
+        );
+        assert_eq!(ran.load(Ordering::Relaxed), started, "every job runs once");
+        assert_eq!(cache.alive(), 0);
     }
 }
