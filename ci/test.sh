@@ -62,8 +62,13 @@ RUSTFLAGS="--cfg portalis_loom -C debug_assertions" LOOM_MAX_PREEMPTIONS=2 \
 step "Miri (runtime unit tests, strict provenance)"
 if rustup toolchain list | grep -q '^nightly' \
     && rustup component add miri rust-src --toolchain nightly >/dev/null 2>&1; then
-    MIRIFLAGS="-Zmiri-strict-provenance" \
-        CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/miri" \
+    miri_target="${CARGO_TARGET_DIR:-target}/miri"
+    # cargo-miri's test "binary" records the directory it was built in, and
+    # a target dir shared between checkouts (as CI keeps it) would reuse one
+    # from a checkout that is gone: rebuild our crate (not its deps) each run.
+    cargo +nightly clean -p portalis-threading --target-dir "$miri_target/miri" \
+        --target "$(rustc -vV | sed -n 's/^host: //p')" >/dev/null 2>&1 || true
+    MIRIFLAGS="-Zmiri-strict-provenance" CARGO_TARGET_DIR="$miri_target" \
         cargo +nightly miri test -p portalis-threading --lib
 else
     echo "no nightly toolchain with Miri on this machine: Miri skipped"
