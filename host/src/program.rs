@@ -190,7 +190,7 @@ impl ThreadingHost {
             // plus early heap above it. Where Linux has `PAGEMAP_SCAN`
             // (6.7+), only the pages the guest dirtied are reset. Measured
             // on a fresh worker's spawn+join (`benches/README.md`): 64 KiB
-            // and no scan 71 µs, 2 MiB and the scan 46 µs.
+            // and no scan 67-78 µs, 2 MiB and the scan 31-53 µs.
             .linear_memory_keep_resident(2 << 20)
             .table_keep_resident(64 << 10)
             .pagemap_scan(wasmtime::Enabled::Auto);

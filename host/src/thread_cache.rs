@@ -98,18 +98,10 @@ impl ThreadCache {
             .spawn(move || {
                 job();
                 serve(&rx, &idle, idle_for);
-                let mut alive = alive.lock();
-                *alive -= 1;
-                if *alive == 0 {
-                    all_gone.set();
-                }
+                thread_left(&alive, &all_gone);
             });
         started.map(drop).map_err(|e| {
-            let mut alive = self.alive.lock();
-            *alive -= 1;
-            if *alive == 0 {
-                self.all_gone.set();
-            }
+            thread_left(&self.alive, &self.all_gone);
             Error::Limit(format!("the OS refused a thread: {e}"))
         })
     }
@@ -149,6 +141,15 @@ fn serve(rx: &Receiver<Job>, idle: &AtomicUsize, idle_for: Duration) {
                 }
             }
         }
+    }
+}
+
+/// Counts a thread out (one that left, or never started).
+fn thread_left(alive: &Mutex<usize>, all_gone: &Event) {
+    let mut alive = alive.lock();
+    *alive -= 1;
+    if *alive == 0 {
+        all_gone.set();
     }
 }
 

@@ -8,8 +8,9 @@
 //!
 //! - `wasi::thread-spawn(arg)` runs `wasi_thread_start(tid, arg)` in a fresh
 //!   Store and instance (from one `InstancePre`) on a native thread, recycled
-//!   from the run's [`ThreadCache`] as components' workers are. Thread ids run from 1 to `0x1FFFFFFF`; a
-//!   spawn that cannot happen returns `-EAGAIN`, as the spec asks.
+//!   from the run's [`ThreadCache`] as components' workers are. Thread ids
+//!   run from 1 to `0x1FFFFFFF`; a spawn that cannot happen returns
+//!   `-EAGAIN`, as the spec asks.
 //! - Stopping a run (main returned, `proc_exit` or a trap anywhere, the time
 //!   limit) bumps the epoch, so running threads trap; threads parked in
 //!   `memory.atomic.wait` wake because the module's waits were rewritten into
