@@ -11,7 +11,8 @@
  * - first task: ms from navigation start (performance.timeOrigin; in Node,
  *   process start) to the result of the first task (createRuntime with 2
  *   workers, then rt.runTask of a no-op); best and median of `--loads`
- *   fresh page loads (fresh Node processes).
+ *   fresh page loads (fresh Node processes). Beside it in Chromium, the
+ *   floor: a page that starts one worker which answers at once.
  * - pooled task: bench_tasks' bench_pool, timed in the guest: submit + wait
  *   of a no-op task on a warm pool of one, µs per task; beside it one broker
  *   call (bench_is_locked), one message between workers (bench_message) and
@@ -25,6 +26,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { bundle } from '../bin/bundle.js';
 import { serve } from '../bin/server.js';
 import { transpileFile } from '../bin/transpile.js';
 import { createRuntime } from '../src/index.js';
@@ -46,6 +48,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const median = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f = (/** @type {number} */ x, d = 1) => x.toFixed(d);
 
+await bundle();
 await transpile('bench_tasks');
 await transpileFile(`${wasmDir}/primes.wasm`, `${buildDir}primes`, 'primes');
 
@@ -65,6 +68,12 @@ const context = await chromium.launchPersistentContext(profile, {
 try {
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  const floors = [];
+  for (let i = 0; i < LOADS; i++) {
+    await page.goto(`${server.url}/bench/page/floor.html`);
+    floors.push(await page.evaluate(() => /** @type {any} */ (window).floor()));
+  }
+  results.chromium.floor = floors;
   const loads = [];
   for (let i = 0; i < LOADS; i++) {
     await page.goto(`${server.url}/bench/page/index.html`);
@@ -132,6 +141,10 @@ for (const rt of ['chromium', 'node']) {
   const ex = r.primesExample;
   const exBest = ex.reduce((/** @type {any} */ a, /** @type {any} */ b) => (b.speedup > a.speedup ? b : a));
   rows.push([rt, 'first task result after load (target <= 100 ms)', `${f(Math.min(...firsts))} ms (median ${f(median(firsts))}; runtime ready at ${f(best(r.first, 'runtimeReady'))})`]);
+  if (r.floor) {
+    const w = r.floor.map((/** @type {any} */ x) => x.workerAnswered);
+    rows.push([rt, '  floor: a page starting one worker that answers at once', `${f(Math.min(...w))} ms (median ${f(median(w))}; its module ran at ${f(best(r.floor, 'moduleStart'))})`]);
+  }
   rows.push([rt, 'pooled task round trip, bench_pool (target <= 0.3 ms)', `${f(r.roundTrips.bench_pool / 1e3, 3)} ms`]);
   rows.push([rt, '  one broker call (bench_is_locked)', `${f(r.roundTrips.bench_is_locked)} µs`]);
   rows.push([rt, '  one message between workers (bench_message)', `${f(r.roundTrips.bench_message)} µs`]);

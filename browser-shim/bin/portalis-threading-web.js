@@ -7,16 +7,16 @@
  *
  * OUT/app/        the component transpiled by jco (--instantiation async);
  *                 its core modules without DWARF unless --keep-debug
- * OUT/portalis-threading/   this package's runtime (src/)
- * OUT/preview2-shim/        @bytecodealliance/preview2-shim's browser build
+ * OUT/portalis-threading/   this package's runtime, bundled (dist/: index.js,
+ *                           and pool-worker.js with preview2-shim inside)
  * OUT/index.html, OUT/main.js   a page that runs the program's main on a
  *                               worker pool and shows its output
  * OUT/serve.mjs   a static server sending COOP/COEP: `node OUT/serve.mjs [--port N]`
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundle } from './bundle.js';
 import { transpileFile } from './transpile.js';
 
 const usage = 'usage: portalis-threading-web APP.wasm -o OUT_DIR [--title TEXT] [--args "A B C"] [--keep-debug]';
@@ -33,8 +33,6 @@ if (!wasm || !out) {
   process.exit(2);
 }
 const pkg = fileURLToPath(new URL('..', import.meta.url));
-const require = createRequire(import.meta.url);
-const shimDir = resolve(dirname(require.resolve('@bytecodealliance/preview2-shim/cli')), '../browser');
 const title = opt('--title') ?? basename(wasm, '.wasm');
 const args = (opt('--args') ?? '').split(' ').filter(Boolean);
 
@@ -45,8 +43,8 @@ try {
   console.error(`cannot transpile ${wasm}: ${e instanceof Error ? e.message : e}`);
   process.exit(1);
 }
-cpSync(resolve(pkg, 'src'), resolve(out, 'portalis-threading'), { recursive: true });
-cpSync(shimDir, resolve(out, 'preview2-shim'), { recursive: true, filter: (f) => !f.endsWith('.d.ts') });
+await bundle();
+cpSync(resolve(pkg, 'dist'), resolve(out, 'portalis-threading'), { recursive: true });
 cpSync(resolve(pkg, 'bin/server.js'), resolve(out, 'serve.mjs'));
 writeFileSync(resolve(out, 'index.html'), `<!doctype html>
 <meta charset="utf-8">
@@ -74,7 +72,6 @@ $('run').onclick = async () => {
     const workers = Number($('workers').value) || 2;
     rt = await createRuntime({
       component: new URL('./app/app.js', import.meta.url),
-      shimUrl: new URL('./preview2-shim/index.js', import.meta.url),
       workers,
       parallelism: workers,
       args: ['app', ...$('args').value.split(' ').filter(Boolean)],

@@ -10,7 +10,8 @@
  * of their own and their semantics are exact (FIFO queues, all-or-nothing
  * broadcast, barrier generations) instead of approximated with atomics.
  */
-import { encode } from './codec.js';
+import { decode, encode } from './codec.js';
+import { CellTable, newCells } from './direct-reply.js';
 import { E, NO_BLOCKING_HERE, ThreadingError } from './errors.js';
 import {
   BarrierObj, BroadcastObj, ChannelObj, ConditionObj, EventObj, MutexObj, RwLockObj,
@@ -21,11 +22,16 @@ import { SlotWriter, newSlot } from './shared-memory.js';
 
 /** @typedef {import('./objects.js').Reply} Reply */
 /** @typedef {import('./objects.js').Waiter} Waiter */
-/** @typedef {{ owner: string, canBlock: boolean, handles: Set<number> }} Session */
+/** `replySlot`: the index of the worker slot its calls are answered on (-1: the broker's own thread). */
+/** @typedef {{ owner: string, canBlock: boolean, handles: Set<number>, replySlot: number }} Session */
 /** @typedef {{ kind: string, obj: any, session: Session }} HandleEntry */
 /** @typedef {{ id: bigint, name?: string, finished: boolean, result: Reply | null, waiters: Waiter[] }} ThreadRec */
-/** @typedef {{ state: 'pending' | 'running' | 'done' | 'cancelled', result: Reply | null, waiters: Waiter[], entry: string, input: Uint8Array,
- *   offer?: number, offerCtrl?: Int32Array, offeredTo?: PoolThread }} TaskRec */
+/**
+ * A pool task. `cell`/`seq`: its direct-reply cell while dispatched or
+ * offered to a pool worker (-1 otherwise), `direct`: its waiter handed to
+ * that worker to answer (see direct-reply.js).
+ * @typedef {{ state: 'pending' | 'running' | 'done' | 'cancelled', result: Reply | null, waiters: Waiter[], entry: string, input: Uint8Array,
+ *   offer?: number, offerCtrl?: Int32Array, offeredTo?: PoolThread, cell: number, seq: number, direct: Waiter | null }} TaskRec */
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -70,6 +76,8 @@ class WorkerSlot {
     /** @type {PoolThread | null} */ this.poolThread = null;
     /** @type {any} */ this.link = null;
     /** @type {SlotWriter | null} */ this.writer = null;
+    /** @type {{ ctrl: SharedArrayBuffer, data: SharedArrayBuffer } | null} the reply slot's memory */ this.shared = null;
+    /** whether the worker was sent `init` (it learns of later workers' slots by `peer`) */ this.inited = false;
   }
 }
 
@@ -77,7 +85,7 @@ export class Broker {
   /**
    * @param {object} o
    * @param {URL} o.componentUrl  the transpiled component's JS
-   * @param {URL} o.shimUrl  preview2-shim's browser index.js
+   * @param {URL | null} o.shimUrl  preview2-shim's browser index.js; null: the worker script has it inside
    * @param {URL} o.workerUrl  this package's pool-worker.js
    * @param {Record<string, WebAssembly.Module> | Promise<Record<string, WebAssembly.Module>>} o.modules
    *   the compiled core modules, or their compilation: workers start (and load
@@ -109,6 +117,8 @@ export class Broker {
     /** @type {Set<(e: Error) => void>} callers of runTask still waiting */ this.taskCallers = new Set();
     /** @type {Promise<Record<string, WebAssembly.Module>> | null} */ this.modulesReady = null;
     /** the last pool task offer's number */ this.offerSeq = 0;
+    /** @type {CellTable | null} direct-reply cells, made with the first worker's slot */ this.cells = null;
+    /** @type {(() => void)[] | null} posts to workers held back until a reply is written */ this.postLater = null;
   }
 
   // ---- workers -------------------------------------------------------
@@ -138,9 +148,15 @@ export class Broker {
     const slot = new WorkerSlot(this.slots.length);
     this.slots.push(slot);
     const shared = newSlot();
+    this.cells ??= new CellTable(newCells());
     slot.writer = new SlotWriter(shared);
+    slot.shared = shared;
+    // Pool workers answer waiters on any slot directly (direct-reply.js).
+    for (const other of this.slots) {
+      if (other.inited && other.state !== 'dead') other.link.post({ t: 'peer', index: slot.index, slot: shared });
+    }
     const reportEntries = slot.index === 0;
-    const boot = { shimUrl: String(this.o.shimUrl), componentUrl: String(this.o.componentUrl) };
+    const boot = { shimUrl: this.o.shimUrl && String(this.o.shimUrl), componentUrl: String(this.o.componentUrl) };
     startWorker(this.o.workerUrl, `portalis-worker-${slot.index}`, boot).then(
       (link) => {
         if (this.terminated) {
@@ -155,8 +171,10 @@ export class Broker {
             // The worker is importing the JS; the modules follow once compiled.
             this.#modules().then((modules) => {
               if (this.terminated || slot.state === 'dead') return;
+              const peers = this.slots.filter((s) => s.shared && s.state !== 'dead').map((s) => [s.index, s.shared]);
+              slot.inited = true;
               link.post({
-                t: 'init', slot: shared, modules, reportEntries,
+                t: 'init', slot: shared, modules, reportEntries, cells: this.#cells().shared, peers,
                 run: { args: this.o.args, env: this.o.env, parallelism: this.o.parallelism },
               });
             }, () => {}); // start() reports a compile error
@@ -187,13 +205,19 @@ export class Broker {
     if (slot.job) this.#failJob(slot.job, why);
     const pt = slot.poolThread;
     if (pt) {
-      if (pt.task) this.#completeTask(pt.task, 'done', err(E.panicked(why)));
+      if (pt.task) {
+        this.#settleDirect(pt.task);
+        this.#completeTask(pt.task, 'done', err(E.panicked(why)));
+      }
       pt.task = null;
       const next = pt.next;
       if (next) {
         // Not claimed: another thread runs it; claimed: it was running.
         if (this.#withdraw(pt)) pt.pool.queue.unshift(next);
-        else this.#completeTask(next, 'done', err(E.panicked(why)));
+        else {
+          this.#settleDirect(next);
+          this.#completeTask(next, 'done', err(E.panicked(why)));
+        }
         pt.next = null;
       }
       this.#retireThread(pt);
@@ -249,9 +273,11 @@ export class Broker {
 
   /** @param {WorkerSlot} slot @param {any} msg */
   #onMessage(slot, msg) {
+    // Handles the worker dropped lazily (link.drop), before what it sends now.
+    if (msg.drops) for (const h of msg.drops) this.#drop(h);
     switch (msg.t) {
       case 'call': {
-        const session = slot.session ?? (slot.session = this.#session(slot.owner, true));
+        const session = slot.session ?? (slot.session = this.#session(slot.owner, true, slot.index));
         let replied = false;
         const reply = (/** @type {Reply} */ r) => {
           if (replied || this.terminated || slot.state === 'dead') return;
@@ -273,7 +299,7 @@ export class Broker {
         break;
       case 'instance-start':
         if (slot.session) this.#endSession(slot.session);
-        slot.session = this.#session(slot.owner, true);
+        slot.session = this.#session(slot.owner, true, slot.index);
         break;
       case 'instance-end':
         if (slot.session) this.#endSession(slot.session);
@@ -299,6 +325,11 @@ export class Broker {
         if (pt) {
           const task = /** @type {TaskRec} */ (pt.task);
           pt.task = null;
+          if (task.direct) {
+            // The worker answered the waiter itself: it is not answered twice.
+            if (msg.direct) unqueue(task.waiters, task.direct);
+            task.direct = null;
+          }
           // Locks a task left held are released between tasks.
           this.#releaseOwner(slot.owner);
           this.#completeTask(task, 'done', msg.result);
@@ -413,9 +444,9 @@ export class Broker {
 
   // ---- sessions, handles, tokens -------------------------------------
 
-  /** @param {string} owner @param {boolean} canBlock @returns {Session} */
-  #session(owner, canBlock) {
-    return { owner, canBlock, handles: new Set() };
+  /** @param {string} owner @param {boolean} canBlock @param {number} [replySlot] @returns {Session} */
+  #session(owner, canBlock, replySlot = -1) {
+    return { owner, canBlock, handles: new Set(), replySlot };
   }
 
   /** A session for an instance on the broker's own thread, which must never block. */
@@ -635,6 +666,7 @@ export class Broker {
 
   /** @param {TaskRec} task @param {'done' | 'cancelled'} state @param {Reply} result */
   #completeTask(task, state, result) {
+    this.#freeCell(task);
     task.state = state;
     task.result = result;
     pump(task.waiters);
@@ -665,10 +697,69 @@ export class Broker {
     if (Atomics.compareExchange(/** @type {Int32Array} */ (t.offerCtrl), 3, seq, 0) === seq) {
       pt.next = null;
       t.offer = 0;
+      // Never run there: a waiter handed over is the broker's again.
+      this.#settleDirect(t);
+      this.#freeCell(t);
       return true;
     }
     t.state = 'running';
     return false;
+  }
+
+  /** The direct-reply cells. */
+  #cells() {
+    return /** @type {CellTable} */ (this.cells);
+  }
+
+  /**
+   * Gives `task`, about to go to a pool worker, a direct-reply cell (if one
+   * is free), and hands the worker a thread already waiting for it.
+   * @param {TaskRec} task
+   */
+  #armCell(task) {
+    const c = this.#cells().take();
+    task.cell = c ? c.cell : -1;
+    task.seq = c ? c.seq : 0;
+    const w = c && !task.direct ? task.waiters.find((x) => x.replySlot >= 0) : undefined;
+    if (w && this.#cells().handOver(task.cell, task.seq, w.replySlot)) task.direct = w;
+  }
+
+  /** Posts `msg` to a worker now, or after the reply when `#postLater` collects. @param {any} link @param {any} msg */
+  #post(link, msg) {
+    if (this.postLater) this.postLater.push(() => link.post(msg));
+    else link.post(msg);
+  }
+
+  /** @param {TaskRec} task */
+  #freeCell(task) {
+    if (task.cell < 0) return;
+    this.#cells().release(task.cell);
+    task.cell = -1;
+  }
+
+  /**
+   * Whether `t`'s pool worker has finished it (its `done` may be on the
+   * way). Worker threads that ask see it done from then on: one of them may
+   * have its result already (direct-reply.js).
+   * @param {TaskRec} t
+   */
+  #finishedOnWorker(t) {
+    return t.cell >= 0 && (t.state === 'running' || t.state === 'pending') && this.#cells().progress(t.cell, t.seq) !== 'running';
+  }
+
+  /**
+   * After `t` stopped being its worker's (offer withdrawn, worker gone):
+   * takes back a waiter handed over, or forgets it if the worker answered.
+   * @param {TaskRec} t
+   */
+  #settleDirect(t) {
+    if (t.cell < 0) return;
+    const w = t.direct;
+    t.direct = null;
+    // Not finished there: the cell ends as ours (a waiter handed over stays
+    // queued here; a thread blocked on the cell wakes and asks us).
+    if (this.#cells().endAsBroker(t.cell, t.seq) >= 0) return;
+    if (w && this.#cells().progress(t.cell, t.seq) === 'answered') unqueue(t.waiters, w);
   }
 
   /** An offered task the worker has claimed is running. @param {TaskRec} t */
@@ -703,7 +794,8 @@ export class Broker {
       if (task) {
         task.state = 'running';
         pt.task = task;
-        pt.slot.link.post({ t: 'run', kind: 'pool', owner: pt.id, entry: task.entry, input: task.input });
+        this.#armCell(task);
+        this.#post(pt.slot.link, { t: 'run', kind: 'pool', owner: pt.id, entry: task.entry, input: task.input, cell: task.cell, cellSeq: task.seq });
       } else if (pool.closed) {
         const slot = pt.slot;
         pt.slot = null;
@@ -731,8 +823,9 @@ export class Broker {
       task.offerCtrl = ctrl;
       task.offeredTo = pt;
       pt.next = task;
+      this.#armCell(task);
       Atomics.store(ctrl, 3, seq);
-      pt.slot.link.post({ t: 'offer', seq, owner: pt.id, entry: task.entry, input: task.input });
+      this.#post(pt.slot.link, { t: 'offer', seq, owner: pt.id, entry: task.entry, input: task.input, cell: task.cell, cellSeq: task.seq });
     }
   }
 
@@ -1088,14 +1181,22 @@ export class Broker {
         const bad = this.#checkEntry(entry);
         if (bad) return reply(bad);
         if (pool.closed) return reply(err(E.closed()));
-        const hs = inputs.map((/** @type {Uint8Array} */ input) => {
+        const tasks = inputs.map((/** @type {Uint8Array} */ input) => {
           /** @type {TaskRec} */
-          const task = { state: 'pending', result: null, waiters: [], entry, input };
+          const task = { state: 'pending', result: null, waiters: [], entry, input, cell: -1, seq: 0, direct: null };
           pool.queue.push(task);
-          return this.#newHandle(s, 'task', task);
+          return task;
         });
+        const hs = tasks.map((t) => this.#newHandle(s, 'task', t));
+        // The submitter hears first (its reply carries the cells of tasks
+        // dispatched now, for it to wait on: direct-reply.js); then the tasks go.
+        this.postLater = [];
         this.#poolDispatch(pool);
-        return reply(ok(hs));
+        const posts = this.postLater;
+        this.postLater = null;
+        reply(ok([hs, tasks.map((t) => (t.cell >= 0 ? [t.cell, t.seq] : null))]));
+        for (const post of posts) post();
+        return;
       }
       case 'pool.shutdown': {
         const pool = this.#get(a[0], 'pool');
@@ -1120,7 +1221,27 @@ export class Broker {
         return reply(ok(this.#get(a[0], 'pool').closed));
       case 'task.wait': {
         const t = this.#get(a[0], 'task');
-        this.#block(s, a[1], t.waiters, () => (t.state === 'done' || t.state === 'cancelled' ? t.result : null), reply);
+        const worker = s.replySlot >= 0;
+        const finished = worker && this.#finishedOnWorker(t);
+        // Finished on its worker, its reply left in shared memory (direct-reply.js).
+        const early = finished ? this.#cells().reply(t.cell, t.seq) : null;
+        if (early) return reply(decode(early));
+        // Finished, result on the way in `done`: any wait completes with it.
+        const wait = finished ? { tag: 'forever' } : a[1];
+        const w = this.#block(s, wait, t.waiters, () => (t.state === 'done' || t.state === 'cancelled' ? t.result : null), reply, { replySlot: s.replySlot },
+          (w) => {
+            if (t.direct === w) {
+              if (!this.#cells().takeBack(t.cell, t.seq, s.replySlot)) {
+                // The worker finished first and answers (or its `done` does).
+                t.waiters.push(w);
+                return;
+              }
+              t.direct = null;
+            }
+            reply(err(E.timeout()));
+          });
+        // Its pool worker may answer it directly (direct-reply.js).
+        if (w && worker && !t.direct && t.cell >= 0 && this.#cells().handOver(t.cell, t.seq, s.replySlot)) t.direct = w;
         return;
       }
       case 'task.cancel': {
@@ -1134,14 +1255,16 @@ export class Broker {
       case 'task.state': {
         const t = this.#get(a[0], 'task');
         this.#claimed(t);
+        if (s.replySlot >= 0 && this.#finishedOnWorker(t)) return reply(ok('done'));
         return reply(ok(t.state));
       }
       case 'wait-any': {
         const [hs, wait] = a;
         if (hs.length === 0) return reply(err(E.invalidArgument('wait-any of no tasks')));
         const tasks = hs.map((/** @type {number} */ h) => this.#get(h, 'task'));
+        const worker = s.replySlot >= 0;
         this.#block(s, wait, this.anyWaiters, () => {
-          const i = tasks.findIndex((/** @type {TaskRec} */ t) => t.state === 'done' || t.state === 'cancelled');
+          const i = tasks.findIndex((/** @type {TaskRec} */ t) => t.state === 'done' || t.state === 'cancelled' || (worker && this.#finishedOnWorker(t)));
           return i < 0 ? null : ok(i);
         }, reply);
         return;

@@ -66,30 +66,45 @@ async function fetchBytes(url) {
 
 /** Compiles each core module the transpiled JS asks for, once. @param {URL} componentUrl */
 export async function compileCoreModules(componentUrl) {
+  /** @type {Map<string, Promise<WebAssembly.Module>>} */
+  const compiling = new Map();
+  const compile = (/** @type {string} */ name) => {
+    let m = compiling.get(name);
+    if (!m) compiling.set(name, (m = compileCoreModule(new URL(name, componentUrl))));
+    return m;
+  };
+  // jco calls the main core module NAME.core.wasm: its download and
+  // compilation start while the JS that names them all arrives.
+  const base = /([^/]+)\.m?js$/.exec(componentUrl.pathname)?.[1];
+  if (base) compile(`${base}.core.wasm`).catch(() => {});
   const js = new TextDecoder().decode(await fetchBytes(componentUrl));
-  const names = [...new Set([...js.matchAll(/getCoreModule\('([^']+)'\)/g)].map((m) => m[1]))];
+  // jco names them NAME.core.wasm, NAME.core2.wasm, ... (string literals, also when minified).
+  const names = [...new Set([...js.matchAll(/["']([^"'/\\]+\.core\d*\.wasm)["']/g)].map((m) => m[1]))];
   if (names.length === 0) {
     throw new Error(`portalis-threading: ${componentUrl} loads no core modules; is it the output of \`jco transpile --instantiation async\`?`);
   }
   /** @type {Record<string, WebAssembly.Module>} */
   const modules = {};
   await Promise.all(names.map(async (name) => {
-    const url = new URL(name, componentUrl);
-    // Streaming: compiled while it downloads (needs `application/wasm`).
-    if (url.protocol !== 'file:' && typeof WebAssembly.compileStreaming === 'function') {
-      const res = await fetch(url);
-      if (!res.ok) throw new Error(`portalis-threading: cannot load ${url}: HTTP ${res.status}`);
-      if ((res.headers.get('content-type') ?? '').startsWith('application/wasm')) {
-        modules[name] = await WebAssembly.compileStreaming(res);
-        return;
-      }
-      modules[name] = await WebAssembly.compile(await res.arrayBuffer());
-      return;
-    }
-    modules[name] = await WebAssembly.compile(await fetchBytes(url));
+    modules[name] = await compile(name);
   }));
   return modules;
 }
+
+/** @param {URL} url @returns {Promise<WebAssembly.Module>} */
+async function compileCoreModule(url) {
+  // Streaming: compiled while it downloads (needs `application/wasm`).
+  if (url.protocol !== 'file:' && typeof WebAssembly.compileStreaming === 'function') {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`portalis-threading: cannot load ${url}: HTTP ${res.status}`);
+    if ((res.headers.get('content-type') ?? '').startsWith('application/wasm')) return WebAssembly.compileStreaming(res);
+    return WebAssembly.compile(await res.arrayBuffer());
+  }
+  return WebAssembly.compile(await fetchBytes(url));
+}
+
+/** Whether this is dist/index.js, built by bin/bundle.js. */
+const BUNDLED = /** @type {any} */ (globalThis).PORTALIS_THREADING_BUNDLED === true;
 
 function defaultShimUrl() {
   if (isNode) {
@@ -205,7 +220,8 @@ export async function createRuntime(options) {
   modules.catch?.(() => {});
   const broker = new Broker({
     componentUrl,
-    shimUrl: options.shimUrl ? toUrl(options.shimUrl) : defaultShimUrl(),
+    // dist/pool-worker.js has preview2-shim inside (bin/bundle.js).
+    shimUrl: options.shimUrl ? toUrl(options.shimUrl) : BUNDLED ? null : defaultShimUrl(),
     workerUrl: new URL('./pool-worker.js', import.meta.url),
     modules,
     parallelism,

@@ -13,19 +13,32 @@
 // browsers, workerData in Node), so preview2-shim and the component's JS
 // load at once, beside this package's own modules and while the broker
 // still compiles the core modules: dynamic imports, all in parallel.
-/** @type {{ shimUrl: string, componentUrl: string }} */
+/** @type {{ shimUrl: string | null, componentUrl: string }} shimUrl null: in this bundle (bin/bundle.js) */
 const boot = typeof self !== 'undefined' && typeof self.location?.href === 'string'
   ? JSON.parse(new URL(self.location.href).searchParams.get('boot') ?? 'null')
   : (await import('node:worker_threads')).workerData;
-const loading = Promise.all([import(boot.shimUrl), import(boot.componentUrl)]);
+const loading = Promise.all([
+  boot.shimUrl ? import(boot.shimUrl) : import('@bytecodealliance/preview2-shim'),
+  import(boot.componentUrl),
+]);
 // A failed import is reported by 'init', not as an unhandled rejection.
 loading.catch(() => {});
-const [{ ThreadingError }, { threadingImports }, { parentChannel }, { SlotReader }] = await Promise.all([
+const [{ ThreadingError }, { threadingImports }, { parentChannel }, { SLOT_BYTES, SlotReader, SlotWriter }, { decode, encode }, { Cells, finish }] = await Promise.all([
   import('./errors.js'), import('./interfaces/index.js'), import('./platform.js'), import('./shared-memory.js'),
+  import('./codec.js'), import('./direct-reply.js'),
 ]);
 
 const parent = await parentChannel();
-const post = parent.post;
+/** @type {number[]} handles dropped lazily (`link.drop`), sent with the next message */
+let lazyDrops = [];
+/** Sends `msg` to the broker, with the handles dropped lazily since the last message. @param {any} msg */
+const post = (msg) => {
+  if (lazyDrops.length) {
+    msg.drops = lazyDrops;
+    lazyDrops = [];
+  }
+  parent.post(msg);
+};
 
 /** @type {any} */ let shim;
 /** @type {Function} */ let instantiate;
@@ -37,17 +50,33 @@ let currentId = 0n;
 /** @type {string | null} */ let panicMessage = null;
 /** @type {Promise<any> | null} a fresh instance, not used yet */ let spare = null;
 /** @type {any} the pool thread's warm instance */ let warm = null;
+/** @type {import('./direct-reply.js').Cells} direct-reply cells */ let cells;
+/** @type {Map<number, SlotWriter>} every worker's reply slot, by index: a pool task's waiter may be answered directly */
+const peers = new Map();
+/**
+ * Whether this worker has sent the broker nothing (no call, output or drop)
+ * since the broker last dispatched a task to it (a `run`, posted only once
+ * it has handled all this worker sent before). A claimed offer keeps it:
+ * the previous task's messages may still be on their way.
+ */
+let quiet = true;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /** @type {import('./interfaces/runtime-link.js').Link} */
 const link = {
   call(op, args) {
+    quiet = false;
     const r = slot.request({ t: 'call', op, args });
     if ('ok' in r) return r.ok;
     if ('err' in r) throw new ThreadingError(r.err);
     throw new Error(`portalis-threading broker: ${r.fatal}`);
   },
-  drop(h) {
+  drop(h, lazy) {
+    if (lazy) {
+      lazyDrops.push(h);
+      return;
+    }
+    quiet = false;
     post({ t: 'drop', h });
   },
   currentId: () => currentId,
@@ -64,12 +93,23 @@ const link = {
   reportPanic(message) {
     panicMessage = message;
   },
+  waitTask(cell, seq, wait) {
+    const ms = wait.tag === 'forever' ? Infinity : wait.tag === 'immediate' ? 0 : Number(BigInt(wait.val)) / 1e6;
+    if (ms > 0) {
+      const how = cells.waitHere(cell, seq, ms);
+      if (how === 'timeout') return { err: { tag: 'timeout' } };
+      if (how === 'busy') return null;
+    }
+    const bytes = cells.reply(cell, seq);
+    return bytes && decode(bytes);
+  },
 };
 
 /** An output stream handler that forwards bytes to the broker. @param {1 | 2} fd */
 const output = (fd) => ({
   /** @param {Uint8Array} bytes */
   write(bytes) {
+    quiet = false;
     post({ t: 'out', fd, bytes: bytes.slice() });
   },
   flush() {},
@@ -112,6 +152,25 @@ function failure(e) {
   if (e && Object.prototype.hasOwnProperty.call(e, 'payload')) return { err: e.payload };
   const message = panicMessage ?? (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
   return { trap: message };
+}
+
+/**
+ * Ends a pool task in its direct-reply cell and answers the waiter handed
+ * over, if the result can skip the broker: nothing this worker sent is
+ * still on its way there (`quiet`), the task did not trap, and the reply
+ * fits a slot. Returns whether it answered one.
+ * @param {any} msg @param {any} result @param {boolean} kept
+ */
+function answerDirectly(msg, result, kept) {
+  const encoded = kept && quiet ? encode(result) : null;
+  const bytes = encoded && encoded.length <= SLOT_BYTES ? encoded : null;
+  const waiter = finish(cells, msg.cell, msg.cellSeq, bytes);
+  if (waiter < 0) return false;
+  // Always known: its `peer` message came before any task it can wait on.
+  // Were it not, `done` says so and the broker answers.
+  const to = peers.get(waiter);
+  to?.write(/** @type {Uint8Array} */ (bytes));
+  return to !== undefined;
 }
 
 /** @param {any} msg */
@@ -168,7 +227,7 @@ async function onRun(msg) {
     // The instance and the locks it held are gone before the joiner sees the result.
     post({ t: 'instance-end' });
   }
-  post({ t: 'done', result });
+  post({ t: 'done', result, direct: msg.cell >= 0 && answerDirectly(msg, result, keep) });
   spare ??= freshInstance();
 }
 
@@ -185,6 +244,8 @@ async function onMessage(msg) {
       case 'init': {
         ({ modules, run } = msg);
         slot = new SlotReader(msg.slot, post);
+        cells = new Cells(msg.cells);
+        for (const [index, shared] of msg.peers) peers.set(index, new SlotWriter(shared));
         let component;
         [shim, component] = await loading;
         ({ instantiate } = component);
@@ -204,6 +265,7 @@ async function onMessage(msg) {
         break;
       }
       case 'run':
+        quiet = true;
         await onRun(msg);
         break;
       case 'offer':
@@ -212,6 +274,9 @@ async function onMessage(msg) {
           post({ t: 'claimed' });
           await onRun({ ...msg, kind: 'pool' });
         }
+        break;
+      case 'peer':
+        peers.set(msg.index, new SlotWriter(msg.slot));
         break;
       case 'retire':
         // A pool thread ends: its instance goes, the worker is free again.

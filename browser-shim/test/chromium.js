@@ -82,6 +82,9 @@ export async function chromiumSuite(only) {
       report(name, why, ` (${(performance.now() - t0).toFixed(0)} ms)`);
     }
     if (!only?.length) {
+      // src/ unbundled (a page that loads the modules as they are, or gives its own preview2-shim).
+      const ub = await within(page.evaluate(() => /** @type {any} */ (window).portalisTest.unbundled('thread_smoke', ['thread_smoke'])), TIMEOUT_MS, 'unbundled');
+      report('unbundled-runtime', judge('thread_smoke', ub, ub.stdout));
       // A worker that fails to load: a clear error from createRuntime.
       const bad = await within(page.evaluate(() => /** @type {any} */ (window).portalisTest.badWorker()), TIMEOUT_MS, 'bad worker');
       report('worker-load-failure', /a worker failed to load/.test(bad) ? null : `got: ${bad}`);

@@ -10,6 +10,7 @@ import { failureCases } from './failures.js';
 import { argsFor, buildDir, wasmDir } from './programs.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { stripDebugSections } from '../bin/strip-debug.js';
+import { directReplyStress } from './direct-reply-stress.js';
 
 const TIMEOUT_MS = 60_000;
 
@@ -77,6 +78,14 @@ export async function nodeSuite(only) {
     if (why) {
       console.log(`    ${why}`);
       failed.push('node transpiled-without-debug-info');
+    }
+    // The direct-reply cells' races, on real threads (src/direct-reply.js).
+    const t0 = performance.now();
+    const stress = await within(directReplyStress(), TIMEOUT_MS, 'direct-reply stress').catch((e) => String(e?.message ?? e));
+    console.log(`${stress ? 'FAIL' : 'pass'} node direct-reply-protocol (${(performance.now() - t0).toFixed(0)} ms)`);
+    if (stress) {
+      console.log(`    ${stress}`);
+      failed.push('node direct-reply-protocol');
     }
   }
   return failed;

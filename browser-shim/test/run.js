@@ -6,6 +6,7 @@
  * status 1 on any failure. `node test/run.js NAME...` runs only those
  * programs; `--node` or `--chromium` picks one runtime.
  */
+import { bundle } from '../bin/bundle.js';
 import { transpileAll } from './build.js';
 import { chromiumSuite } from './chromium.js';
 import { existsSync } from 'node:fs';
@@ -19,6 +20,8 @@ const only = args.filter((a) => !a.startsWith('--'));
 const runtimes = args.includes('--node') ? ['node'] : args.includes('--chromium') ? ['chromium'] : ['node', 'chromium'];
 
 const t0 = Date.now();
+// The browser bundles (dist/), fresh from src/.
+await bundle();
 const programs = await transpileAll();
 console.log(`transpiled ${programs.length} component test programs with jco`);
 /** @type {string[]} */
@@ -32,7 +35,7 @@ for (const rt of runtimes) {
     console.log(`FAIL ${rt} suite: ${e instanceof Error ? e.stack : e}`);
     failed.push(`${rt} suite`);
   }
-  total += (only.length || programs.length) + (only.length ? 0 : rt === 'node' ? 4 : 5 + (primesBuilt ? 1 : 0));
+  total += (only.length || programs.length) + (only.length ? 0 : rt === 'node' ? 5 : 6 + (primesBuilt ? 1 : 0));
   if (failed.length > before) console.log(`${rt}: ${failed.length - before} failed`);
 }
 console.log(`browser-shim: ${((Date.now() - t0) / 1000).toFixed(0)} s`);

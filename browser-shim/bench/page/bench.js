@@ -5,10 +5,9 @@
  * when (ms since navigation start, performance.timeOrigin); the other
  * measurements are functions bench/run.js calls.
  */
-import { createRuntime } from '../../src/index.js';
+import { createRuntime } from '../../dist/index.js';
 import { parsePrimes, primesTask, roundTrips } from '../common.js';
 
-const shimUrl = new URL('../../node_modules/@bytecodealliance/preview2-shim/dist/browser/index.js', import.meta.url);
 /** @param {string} name */
 const componentUrl = (name) => new URL(`../../test/.build/${name}/${name}.js`, import.meta.url);
 
@@ -16,7 +15,7 @@ const moduleStart = performance.now();
 /** @type {any} */
 const first = { moduleStart };
 const ready = (async () => {
-  const rt = await createRuntime({ component: componentUrl('bench_tasks'), shimUrl, workers: 2, output: () => {} });
+  const rt = await createRuntime({ component: componentUrl('bench_tasks'), workers: 2, output: () => {} });
   first.runtimeReady = performance.now();
   await rt.runTask('bench_tasks::noop');
   first.firstResult = performance.now();
@@ -27,7 +26,7 @@ async function primesExample(/** @type {number} */ limit) {
   let stdout = '';
   const decoder = new TextDecoder();
   const rt = await createRuntime({
-    component: componentUrl('primes'), shimUrl, workers: 3, parallelism: 2, args: ['primes', String(limit)],
+    component: componentUrl('primes'), workers: 3, parallelism: 2, args: ['primes', String(limit)],
     output: (fd, bytes) => { if (fd === 1) stdout += decoder.decode(bytes, { stream: true }); },
   });
   try {

@@ -1,13 +1,22 @@
 // @ts-check
 /** `portalis:threading/executor`: pools, tasks and `wait-any`. */
+import { ThreadingError } from '../errors.js';
 import { symbolDispose, wrap } from './runtime-link.js';
 
 /** @param {import('./runtime-link.js').Link} link */
 export function createExecutor(link) {
   class Task {
     /** @type {number} */ h = 0;
+    /** @type {[number, number] | null} the task's direct-reply cell and seq, if it was dispatched at once */ cell = null;
     /** @param {any} wait */
     wait(wait) {
+      // A task dispatched at once: its result may be read, or waited for,
+      // without asking the broker (direct-reply.js).
+      const r = this.cell && link.waitTask ? link.waitTask(this.cell[0], this.cell[1], wait) : null;
+      if (r) {
+        if ('err' in r) throw new ThreadingError(r.err);
+        return r.ok;
+      }
       return link.call('task.wait', [this.h, wait]);
     }
     cancel() {
@@ -17,7 +26,8 @@ export function createExecutor(link) {
       return link.call('task.state', [this.h]);
     }
     [symbolDispose]() {
-      link.drop(this.h);
+      // Nothing else holds a task, so nobody can tell when it goes.
+      link.drop(this.h, true);
     }
   }
 
@@ -36,11 +46,16 @@ export function createExecutor(link) {
     }
     /** @param {string} entry @param {Uint8Array} input */
     submit(entry, input) {
-      return wrap(Task, link.call('pool.map', [this.h, entry, [input]])[0]);
+      return this.map(entry, [input])[0];
     }
     /** @param {string} entry @param {Uint8Array[]} inputs */
     map(entry, inputs) {
-      return link.call('pool.map', [this.h, entry, inputs]).map((/** @type {number} */ h) => wrap(Task, h));
+      const [hs, cells] = link.call('pool.map', [this.h, entry, inputs]);
+      return hs.map((/** @type {number} */ h, /** @type {number} */ i) => {
+        const task = wrap(Task, h);
+        task.cell = cells[i];
+        return task;
+      });
     }
     /** @param {boolean} cancelPending @param {any} wait */
     shutdown(cancelPending, wait) {

@@ -6,11 +6,15 @@
  *
  * @typedef {object} Link
  * @property {(op: string, args: any[]) => any} call  runs an operation on the broker; throws `ThreadingError` for an `error`
- * @property {(handle: number) => void} drop  the guest dropped a handle
+ * @property {(handle: number, lazy?: boolean) => void} drop  the guest dropped a handle; `lazy`: no
+ *   other thread can tell when (a task's handle), so the drop may travel with the next message
  * @property {() => bigint} currentId  the calling worker's id
  * @property {number} parallelism
  * @property {(ns: bigint) => void} sleep
  * @property {(message: string) => void} reportPanic
+ * @property {(cell: number, seq: number, wait: any) => ({ ok?: any, err?: any } | null)} [waitTask]
+ *   a worker: waits for a pool task's result on its direct-reply cell
+ *   (direct-reply.js); null when the broker must be asked
  */
 
 /** jco calls this on a resource when the guest drops its handle. */

@@ -2,25 +2,27 @@
 /**
  * The page the Chromium suite drives: `window.portalisTest.run(name)` runs
  * one transpiled test program on a fresh worker pool and reports its exit
- * status and output; the failure cases have their own functions.
+ * status and output; the failure cases have their own functions. It uses
+ * the browser bundle (dist/, what a page gets by default); `unbundled`
+ * runs src/ as it is, with preview2-shim given by URL.
  */
-import { createRuntime } from '../../src/index.js';
+import { createRuntime } from '../../dist/index.js';
+import { createRuntime as createUnbundled } from '../../src/index.js';
 
 const shimUrl = new URL('../../node_modules/@bytecodealliance/preview2-shim/dist/browser/index.js', import.meta.url);
 /** @param {string} name */
 const componentUrl = (name) => new URL(`../.build/${name}/${name}.js`, import.meta.url);
 
-/** @param {string} name @param {string[]} args @param {object} [extra] */
-async function run(name, args, extra = {}) {
+/** @param {string} name @param {string[]} args @param {object} [extra] @param {typeof createRuntime} [create] */
+async function run(name, args, extra = {}, create = createRuntime) {
   let stdout = '';
   let stderr = '';
   const decoder = new TextDecoder();
   /** @type {any} */
   let rt = null;
   try {
-    rt = await createRuntime({
+    rt = await create({
       component: componentUrl(name),
-      shimUrl,
       workers: 3,
       args,
       output: (fd, bytes) => {
@@ -38,6 +40,9 @@ async function run(name, args, extra = {}) {
   }
 }
 
+/** A program run by src/ unbundled, with preview2-shim given by URL. @param {string} name @param {string[]} args */
+const unbundled = (name, args) => run(name, args, { shimUrl }, createUnbundled);
+
 /** Starts a pool whose workers cannot load their module; the error it gives. */
 async function badWorker() {
   try {
@@ -51,7 +56,7 @@ async function badWorker() {
 
 /** Terminates the pool while main and its workers are busy; what main's promise did. */
 async function teardown() {
-  const rt = await createRuntime({ component: componentUrl('thread_join_timeout'), shimUrl, workers: 2, output: () => {} });
+  const rt = await createRuntime({ component: componentUrl('thread_join_timeout'), workers: 2, output: () => {} });
   const main = rt.runMain().then(() => 'resolved', (/** @type {any} */ e) => `rejected: ${e.message}`);
   await new Promise((r) => setTimeout(r, 100));
   rt.terminate();
@@ -60,7 +65,7 @@ async function teardown() {
 
 /** Main-thread imports: immediate forms work, blocking forms are unsupported. */
 async function mainThread() {
-  const rt = await createRuntime({ component: componentUrl('lock_mutex'), shimUrl, workers: 1 });
+  const rt = await createRuntime({ component: componentUrl('lock_mutex'), workers: 1 });
   try {
     const lock = /** @type {any} */ (rt.mainThreadImports()['portalis:threading/lock@0.1.0']);
     const m = lock.Mutex.new();
@@ -87,7 +92,7 @@ async function mainThread() {
  * @param {number} runs
  */
 async function responsive(runs) {
-  const rt = await createRuntime({ component: componentUrl('bench_tasks'), shimUrl, workers: 3, output: () => {} });
+  const rt = await createRuntime({ component: componentUrl('bench_tasks'), workers: 3, output: () => {} });
   const channel = new MessageChannel();
   let ticking = true;
   let ticks = 0;
@@ -122,5 +127,5 @@ async function responsive(runs) {
   return { ms: performance.now() - t0, computeMs: took, ticks, maxGap };
 }
 
-/** @type {any} */ (window).portalisTest = { run, badWorker, teardown, mainThread, responsive, isolated: globalThis.crossOriginIsolated };
+/** @type {any} */ (window).portalisTest = { run, unbundled, badWorker, teardown, mainThread, responsive, isolated: globalThis.crossOriginIsolated };
 /** @type {any} */ (window).portalisReady = true;

@@ -55,6 +55,29 @@ fn main() {
         assert_eq!(t.wait().unwrap(), 1);
     }
 
+    // A result and the task's state agree, task after task (the browser
+    // shim hands most of these results straight from the pool worker to
+    // the waiting thread, ahead of its own records).
+    let solo = guest::ThreadPool::new(1).unwrap();
+    for i in 0..100 {
+        let mut t = solo.submit(square, i).unwrap();
+        assert_eq!(t.wait_timeout(ms(10_000)).unwrap(), i * i);
+        assert_eq!(t.state(), TaskState::Done);
+        assert_eq!(guest::wait_any(&[&t], Some(ms(0))).unwrap(), 0);
+    }
+    // A timed wait that runs out as the task ends: either outcome, and the
+    // result is still there for the next wait.
+    for i in 0..50 {
+        let mut t = solo.submit(nap, 1).unwrap();
+        match t.wait_timeout(ms(i % 3)) {
+            Ok(v) => assert_eq!(v, 1),
+            Err(e) => {
+                assert_eq!(e, Error::Timeout);
+                assert_eq!(t.wait_timeout(ms(10_000)).unwrap(), 1);
+            }
+        }
+    }
+
     // A worker uses the pool through a handle.
     assert_eq!(
         guest::spawn(use_pool, pool.clone())

@@ -1,0 +1,3 @@
+// @ts-check
+// Answers at once (see floor.js).
+self.postMessage(0);
