@@ -205,19 +205,13 @@ export class Broker {
     if (slot.job) this.#failJob(slot.job, why);
     const pt = slot.poolThread;
     if (pt) {
-      if (pt.task) {
-        this.#settleDirect(pt.task);
-        this.#completeTask(pt.task, 'done', err(E.panicked(why)));
-      }
+      if (pt.task) this.#completeTask(pt.task, 'done', this.#lostWithWorker(pt.task, why));
       pt.task = null;
       const next = pt.next;
       if (next) {
         // Not claimed: another thread runs it; claimed: it was running.
         if (this.#withdraw(pt)) pt.pool.queue.unshift(next);
-        else {
-          this.#settleDirect(next);
-          this.#completeTask(next, 'done', err(E.panicked(why)));
-        }
+        else this.#completeTask(next, 'done', this.#lostWithWorker(next, why));
         pt.next = null;
       }
       this.#retireThread(pt);
@@ -762,6 +756,21 @@ export class Broker {
     if (w && this.#cells().progress(t.cell, t.seq) === 'answered') unqueue(t.waiters, w);
   }
 
+  /**
+   * The result of a task whose worker failed while it ran: `panicked`,
+   * unless the worker finished it and left its reply in the cell (its
+   * waiter may hold it already). The cell is not reused: the failed
+   * worker's JS may still be running.
+   * @param {TaskRec} t @param {string} why @returns {Reply}
+   */
+  #lostWithWorker(t, why) {
+    if (t.cell < 0) return err(E.panicked(why));
+    const left = this.#cells().reply(t.cell, t.seq);
+    this.#settleDirect(t);
+    t.cell = -1; // kept out of use (not released)
+    return left ? decode(left) : err(E.panicked(why));
+  }
+
   /** An offered task the worker has claimed is running. @param {TaskRec} t */
   #claimed(t) {
     if (t.state === 'pending' && t.offer && Atomics.load(/** @type {Int32Array} */ (t.offerCtrl), 3) === -t.offer) t.state = 'running';
@@ -1190,10 +1199,13 @@ export class Broker {
         const hs = tasks.map((t) => this.#newHandle(s, 'task', t));
         // The submitter hears first (its reply carries the cells of tasks
         // dispatched now, for it to wait on: direct-reply.js); then the tasks go.
-        this.postLater = [];
-        this.#poolDispatch(pool);
-        const posts = this.postLater;
-        this.postLater = null;
+        /** @type {(() => void)[]} */
+        const posts = (this.postLater = []);
+        try {
+          this.#poolDispatch(pool);
+        } finally {
+          this.postLater = null;
+        }
         reply(ok([hs, tasks.map((t) => (t.cell >= 0 ? [t.cell, t.seq] : null))]));
         for (const post of posts) post();
         return;

@@ -32,9 +32,9 @@
  * - a waiting thread marks WAITING_HERE with compare-exchange from state 0
  *   and blocks on the word; it takes that back on a timeout the same way;
  * - the worker writes the reply to the result area and then ends the task
- *   with an exchange to a finished state (which publishes the write); the
- *   old word tells it whom to answer: a handed-over waiter's slot, or a
- *   thread blocked on the word (notified);
+ *   with a compare-exchange to a finished state (which publishes the
+ *   write); the old word tells it whom to answer: a handed-over waiter's
+ *   slot, or a thread blocked on the word (notified);
  * - when the task stops being the worker's without finishing (an offer
  *   withdrawn, the worker died), the broker takes back a waiter handed over
  *   and ends the cell FINISHED_VIA_BROKER, waking a thread blocked on it,
@@ -53,7 +53,8 @@
  *
  * A cell is the broker's to reuse once the task is complete in its own
  * records; at most two tasks per pool thread (running, offered) hold one.
- * With none free a task simply goes the long way.
+ * The cells of tasks whose worker failed are never reused (that worker's
+ * JS may still be running). With none free a task simply goes the long way.
  */
 
 /** How many cells there are: two per pool thread for 512 pool threads. */
@@ -233,9 +234,15 @@ export function finish(cells, cell, seq, reply) {
     new DataView(cells.results.buffer, at, 4).setUint32(0, fits ? reply.length : 0, true);
   }
   const done = (seq << STATE_BITS) | (reply ? FINISHED_DIRECT : FINISHED_VIA_BROKER);
-  // Publishes the result area's bytes to whoever reads this word after it.
-  const word = Atomics.exchange(cells.words, cell, done);
-  if (word >> STATE_BITS !== seq) return -1;
+  // Publishes the result area's bytes to whoever reads this word after it;
+  // never touches a cell that has moved on to another task.
+  let word = Atomics.load(cells.words, cell);
+  for (;;) {
+    if (word >> STATE_BITS !== seq) return -1;
+    const seen = Atomics.compareExchange(cells.words, cell, word, done);
+    if (seen === word) break;
+    word = seen;
+  }
   const state = word & STATE_MASK;
   if (state === WAITING_HERE) Atomics.notify(cells.words, cell);
   return reply && state > 0 && state <= MAX_DIRECT_SLOT + 1 ? state - 1 : -1;

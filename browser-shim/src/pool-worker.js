@@ -31,8 +31,11 @@ const [{ ThreadingError }, { threadingImports }, { parentChannel }, { SLOT_BYTES
 const parent = await parentChannel();
 /** @type {number[]} handles dropped lazily (`link.drop`), sent with the next message */
 let lazyDrops = [];
+/** Messages that change nothing another thread can observe (see `quiet`). */
+const UNOBSERVABLE = new Set(['done', 'claimed', 'instance-start']);
 /** Sends `msg` to the broker, with the handles dropped lazily since the last message. @param {any} msg */
 const post = (msg) => {
+  if (!UNOBSERVABLE.has(msg.t)) quiet = false;
   if (lazyDrops.length) {
     msg.drops = lazyDrops;
     lazyDrops = [];
@@ -54,10 +57,11 @@ let currentId = 0n;
 /** @type {Map<number, SlotWriter>} every worker's reply slot, by index: a pool task's waiter may be answered directly */
 const peers = new Map();
 /**
- * Whether this worker has sent the broker nothing (no call, output or drop)
- * since the broker last dispatched a task to it (a `run`, posted only once
- * it has handled all this worker sent before). A claimed offer keeps it:
- * the previous task's messages may still be on their way.
+ * Whether this worker has sent the broker nothing observable (a call,
+ * output, a drop, an instance's end, an exit) since the broker last
+ * dispatched a task to it (a `run`, posted only once it has handled all
+ * this worker sent before). A claimed offer keeps it: the previous task's
+ * messages may still be on their way. `post` clears it.
  */
 let quiet = true;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -65,7 +69,6 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 /** @type {import('./interfaces/runtime-link.js').Link} */
 const link = {
   call(op, args) {
-    quiet = false;
     const r = slot.request({ t: 'call', op, args });
     if ('ok' in r) return r.ok;
     if ('err' in r) throw new ThreadingError(r.err);
@@ -76,7 +79,6 @@ const link = {
       lazyDrops.push(h);
       return;
     }
-    quiet = false;
     post({ t: 'drop', h });
   },
   currentId: () => currentId,
@@ -95,13 +97,19 @@ const link = {
   },
   waitTask(cell, seq, wait) {
     const ms = wait.tag === 'forever' ? Infinity : wait.tag === 'immediate' ? 0 : Number(BigInt(wait.val)) / 1e6;
+    const start = performance.now();
     if (ms > 0) {
       const how = cells.waitHere(cell, seq, ms);
-      if (how === 'timeout') return { err: { tag: 'timeout' } };
-      if (how === 'busy') return null;
+      if (how === 'timeout') return { reply: { err: { tag: 'timeout' } } };
+      const bytes = how === 'finished' ? cells.reply(cell, seq) : null;
+      if (bytes) return { reply: decode(bytes) };
+      // The broker answers; a timed wait keeps its deadline.
+      if (ms === Infinity) return { wait };
+      const left = Math.max(0, ms - (performance.now() - start));
+      return { wait: { tag: 'timeout', val: BigInt(Math.round(left * 1e6)) } };
     }
     const bytes = cells.reply(cell, seq);
-    return bytes && decode(bytes);
+    return bytes ? { reply: decode(bytes) } : { wait };
   },
 };
 
@@ -109,7 +117,6 @@ const link = {
 const output = (fd) => ({
   /** @param {Uint8Array} bytes */
   write(bytes) {
-    quiet = false;
     post({ t: 'out', fd, bytes: bytes.slice() });
   },
   flush() {},

@@ -12,10 +12,20 @@ export function createExecutor(link) {
     wait(wait) {
       // A task dispatched at once: its result may be read, or waited for,
       // without asking the broker (direct-reply.js).
-      const r = this.cell && link.waitTask ? link.waitTask(this.cell[0], this.cell[1], wait) : null;
-      if (r) {
-        if ('err' in r) throw new ThreadingError(r.err);
-        return r.ok;
+      if (this.cell && link.waitTask) {
+        const r = link.waitTask(this.cell[0], this.cell[1], wait);
+        if ('reply' in r) {
+          if ('err' in r.reply) {
+            // A timeout leaves the cell to wait on again.
+            if (r.reply.err.tag !== 'timeout') this.cell = null;
+            throw new ThreadingError(r.reply.err);
+          }
+          this.cell = null;
+          return r.reply.ok;
+        }
+        // The broker has it from here on (the cell may be reused later).
+        this.cell = null;
+        wait = r.wait;
       }
       return link.call('task.wait', [this.h, wait]);
     }

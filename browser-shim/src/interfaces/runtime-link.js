@@ -12,9 +12,9 @@
  * @property {number} parallelism
  * @property {(ns: bigint) => void} sleep
  * @property {(message: string) => void} reportPanic
- * @property {(cell: number, seq: number, wait: any) => ({ ok?: any, err?: any } | null)} [waitTask]
+ * @property {(cell: number, seq: number, wait: any) => ({ reply: { ok?: any, err?: any } } | { wait: any })} [waitTask]
  *   a worker: waits for a pool task's result on its direct-reply cell
- *   (direct-reply.js); null when the broker must be asked
+ *   (direct-reply.js); else says how long the broker may still wait
  */
 
 /** jco calls this on a resource when the guest drops its handle. */
