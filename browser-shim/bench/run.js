@@ -11,8 +11,10 @@
  * - first task: ms from navigation start (performance.timeOrigin; in Node,
  *   process start) to the result of the first task (createRuntime with 2
  *   workers, then rt.runTask of a no-op); best and median of `--loads`
- *   fresh page loads (fresh Node processes). Beside it in Chromium, the
- *   floor: a page that starts one worker which answers at once.
+ *   fresh page loads, nothing cached (fresh Node processes). Beside it in
+ *   Chromium: the same page reloaded from a server that lets it cache
+ *   (revalidating), and the floor: a page that starts one worker which
+ *   answers at once.
  * - pooled task: bench_tasks' bench_pool, timed in the guest: submit + wait
  *   of a no-op task on a warm pool of one, µs per task; beside it one broker
  *   call (bench_is_locked), one message between workers (bench_message) and
@@ -56,7 +58,10 @@ await transpileFile(`${wasmDir}/primes.wasm`, `${buildDir}primes`, 'primes');
 const results = { chromium: {}, node: {} };
 
 // ---- Chromium
-const server = await serve(root, 0);
+// Cold loads: nothing cached (a first visit). `cached` revalidates instead
+// (bin/server.js): reloads reuse unchanged files and their compiled code.
+const server = await serve(root, 0, { cache: false });
+const cached = await serve(root, 0);
 const profile = mkdtempSync(join(tmpdir(), 'portalis-bench-'));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: chromiumPath(),
@@ -80,6 +85,13 @@ try {
     loads.push(await page.evaluate(() => /** @type {any} */ (window).bench.first()));
   }
   results.chromium.first = loads;
+  const reloads = [];
+  for (let i = 0; i <= LOADS; i++) {
+    await page.goto(`${cached.url}/bench/page/index.html`);
+    const r = await page.evaluate(() => /** @type {any} */ (window).bench.first());
+    if (i > 0) reloads.push(r); // the first load fills the cache
+  }
+  results.chromium.reloads = reloads;
   results.chromium.roundTrips = await page.evaluate(() => /** @type {any} */ (window).bench.roundTrips());
   results.chromium.primesTask = await page.evaluate((l) => /** @type {any} */ (window).bench.primesTask(l), LIMIT);
   const ex = [];
@@ -88,6 +100,7 @@ try {
 } finally {
   await context.close();
   await server.close();
+  await cached.close();
   rmSync(profile, { recursive: true, force: true });
 }
 
@@ -141,6 +154,10 @@ for (const rt of ['chromium', 'node']) {
   const ex = r.primesExample;
   const exBest = ex.reduce((/** @type {any} */ a, /** @type {any} */ b) => (b.speedup > a.speedup ? b : a));
   rows.push([rt, 'first task result after load (target <= 100 ms)', `${f(Math.min(...firsts))} ms (median ${f(median(firsts))}; runtime ready at ${f(best(r.first, 'runtimeReady'))})`]);
+  if (r.reloads) {
+    const w = r.reloads.map((/** @type {any} */ x) => x.firstResult);
+    rows.push([rt, '  the same, reloads revalidating an HTTP cache', `${f(Math.min(...w))} ms (median ${f(median(w))})`]);
+  }
   if (r.floor) {
     const w = r.floor.map((/** @type {any} */ x) => x.workerAnswered);
     rows.push([rt, '  floor: a page starting one worker that answers at once', `${f(Math.min(...w))} ms (median ${f(median(w))}; its module ran at ${f(best(r.floor, 'moduleStart'))})`]);

@@ -8,6 +8,12 @@
  * the right MIME types for modules and wasm. Paths under `/no-isolation/`
  * are served without those headers (to show the error a page gets then).
  *
+ * Files are cacheable but revalidated on every use (`no-cache` with an
+ * ETag; an unchanged file is a 304), so a rebuilt file is always fetched
+ * fresh while an unchanged one is reused with the code the browser
+ * compiled for it. `serve(root, port, { cache: false })` sends `no-store`
+ * instead (a cold load every time: the benchmarks' first-visit numbers).
+ *
  * Usage: node server.js [ROOT] [--port N]   (default: this folder, port 8080)
  */
 import { createReadStream, statSync } from 'node:fs';
@@ -27,10 +33,10 @@ const TYPES = {
 
 /**
  * Serves `root` on `port` (0: any free port) on 127.0.0.1.
- * @param {string} root @param {number} port
+ * @param {string} root @param {number} port @param {{ cache?: boolean }} [options]
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
-export function serve(root, port) {
+export function serve(root, port, { cache = true } = {}) {
   const base = resolve(root);
   const server = createServer((req, res) => {
     let path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -41,9 +47,10 @@ export function serve(root, port) {
       res.writeHead(403).end();
       return;
     }
+    let stat;
     try {
       if (statSync(file).isDirectory()) file = join(file, 'index.html');
-      statSync(file);
+      stat = statSync(file);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}`);
       return;
@@ -51,12 +58,20 @@ export function serve(root, port) {
     /** @type {Record<string, string>} */
     const headers = {
       'content-type': TYPES[/** @type {keyof TYPES} */ (extname(file))] ?? 'application/octet-stream',
-      'cache-control': 'no-store',
+      'cache-control': cache ? 'no-cache' : 'no-store',
       'cross-origin-resource-policy': 'same-origin',
     };
     if (isolate) {
       headers['cross-origin-opener-policy'] = 'same-origin';
       headers['cross-origin-embedder-policy'] = 'require-corp';
+    }
+    if (cache) {
+      const etag = `"${stat.size.toString(36)}-${Math.round(stat.mtimeMs * 1000).toString(36)}"`;
+      headers.etag = etag;
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, headers).end();
+        return;
+      }
     }
     res.writeHead(200, headers);
     createReadStream(file).pipe(res);

@@ -193,6 +193,10 @@ export class Broker {
     const loading = slot.state === 'loading';
     slot.state = 'dead';
     slot.link?.terminate();
+    // Its reply slot is no one's to answer any more.
+    for (const other of this.slots) {
+      if (other.inited && other.state !== 'dead') other.link.post({ t: 'peer-gone', index: slot.index });
+    }
     this.idle = this.idle.filter((s) => s !== slot);
     const why = loading ? `a worker failed to load: ${message}` : `a worker failed: ${message}`;
     if (loading) {

@@ -285,6 +285,9 @@ async function onMessage(msg) {
       case 'peer':
         peers.set(msg.index, new SlotWriter(msg.slot));
         break;
+      case 'peer-gone':
+        peers.delete(msg.index);
+        break;
       case 'retire':
         // A pool thread ends: its instance goes, the worker is free again.
         if (warm) post({ t: 'instance-end' });
