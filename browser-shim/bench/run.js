@@ -154,6 +154,10 @@ for (const rt of ['chromium', 'node']) {
   const ex = r.primesExample;
   const exBest = ex.reduce((/** @type {any} */ a, /** @type {any} */ b) => (b.speedup > a.speedup ? b : a));
   rows.push([rt, 'first task result after load (target <= 100 ms)', `${f(Math.min(...firsts))} ms (median ${f(median(firsts))}; runtime ready at ${f(best(r.first, 'runtimeReady'))})`]);
+  if (r.first[0].loadEvent !== undefined) {
+    const after = r.first.map((/** @type {any} */ x) => x.firstResult - x.loadEvent);
+    rows.push([rt, '  the same, counted from the load event', `${f(Math.min(...after))} ms (median ${f(median(after))}; load event at ${f(best(r.first, 'loadEvent'))})`]);
+  }
   if (r.reloads) {
     const w = r.reloads.map((/** @type {any} */ x) => x.firstResult);
     rows.push([rt, '  the same, reloads revalidating an HTTP cache', `${f(Math.min(...w))} ms (median ${f(median(w))})`]);
