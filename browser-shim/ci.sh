@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything CI needs for the browser shim, from a fresh machine: Chromium,
-# the wasm32-wasip2 target, the npm packages, the guest test programs, and
-# `npm test` (every component test program on Node and in headless
+# the wasm32-wasip2 target, the npm packages, the guest test programs, a
+# type check of the JavaScript, and `npm test` (every component test program on Node and in headless
 # Chromium, plus the failure cases).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -36,6 +36,9 @@ CARGO_TARGET_DIR="$PORTALIS_SHIM_TARGET" cargo build --release --target wasm32-w
   --manifest-path "$repo/Cargo.toml" -p portalis-example-sortlib -p portalis-example-compose-app
 out="$PORTALIS_SHIM_TARGET/wasm32-wasip2/release"
 wac plug "$out/compose-app.wasm" --plug "$out/portalis_example_sortlib.wasm" -o "$out/compose.wasm"
+
+echo "== type check (tsc, strict, over the JSDoc types of src/ and bin/)"
+(cd "$here" && npm run --silent typecheck)
 
 echo "== npm test"
 (cd "$here" && npm test)

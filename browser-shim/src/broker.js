@@ -365,7 +365,8 @@ export class Broker {
         }
         break;
       case 'exit':
-        this.o.exit?.(msg.code);
+        // `exit` outside main: that task fails as `panicked` (the worker
+        // reports it so); the run goes on.
         break;
       case 'out':
         this.o.output(msg.fd, msg.bytes);
@@ -1200,17 +1201,18 @@ export class Broker {
           pool.queue.push(task);
           return task;
         });
-        const hs = tasks.map((t) => this.#newHandle(s, 'task', t));
+        const hs = tasks.map((/** @type {TaskRec} */ t) => this.#newHandle(s, 'task', t));
         // The submitter hears first (its reply carries the cells of tasks
         // dispatched now, for it to wait on: direct-reply.js); then the tasks go.
         /** @type {(() => void)[]} */
-        const posts = (this.postLater = []);
+        const posts = [];
+        this.postLater = posts;
         try {
           this.#poolDispatch(pool);
         } finally {
           this.postLater = null;
         }
-        reply(ok([hs, tasks.map((t) => (t.cell >= 0 ? [t.cell, t.seq] : null))]));
+        reply(ok([hs, tasks.map((/** @type {TaskRec} */ t) => (t.cell >= 0 ? [t.cell, t.seq] : null))]));
         for (const post of posts) post();
         return;
       }

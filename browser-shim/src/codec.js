@@ -52,7 +52,8 @@ export function decode(bytes) {
     blobs.push(bytes.slice(at + 4, at + 4 + n));
     at += 4 + n;
   }
-  const revive = (/** @type {any} */ v) => {
+  /** @param {any} v @returns {any} */
+  const revive = (v) => {
     if (v === null || typeof v !== 'object') return v;
     if (Array.isArray(v)) return v.map(revive);
     if ('$b' in v) return blobs[v.$b];

@@ -217,7 +217,8 @@ export async function createRuntime(options) {
   const parallelism = options.parallelism ?? (await hardwareParallelism());
   // Compiled while the workers start and import the JS (the broker awaits it).
   const modules = options.coreModules ?? compileCoreModules(componentUrl);
-  modules.catch?.(() => {});
+  // A compile error is reported by broker.start, not as an unhandled rejection.
+  if (modules instanceof Promise) modules.catch(() => {});
   const broker = new Broker({
     componentUrl,
     // dist/pool-worker.js has preview2-shim inside (bin/bundle.js).

@@ -10,7 +10,8 @@
  */
 import { E } from './errors.js';
 
-/** @typedef {{ ok?: any, err?: import('./errors.js').WitError }} Reply */
+/** `fatal`: the broker itself failed on the request (a bug), not an error of the contract. */
+/** @typedef {{ ok?: any, err?: import('./errors.js').WitError, fatal?: string }} Reply */
 /** @typedef {{ attempt: () => Reply | null, reply: (r: Reply) => void, timer: any, [k: string]: any }} Waiter */
 
 export const ok = (/** @type {any} */ v) => ({ ok: v });

@@ -46,7 +46,7 @@ const post = (msg) => {
 /** @type {any} */ let shim;
 /** @type {Function} */ let instantiate;
 /** @type {Record<string, WebAssembly.Module>} */ let modules;
-/** @type {SlotReader} */ let slot;
+/** @type {import('./shared-memory.js').SlotReader} */ let slot;
 /** @type {{ args: string[], env: [string, string][], parallelism: number }} */ let run;
 /** The id of the worker the current task runs as (0 for main). */
 let currentId = 0n;
@@ -54,7 +54,7 @@ let currentId = 0n;
 /** @type {Promise<any> | null} a fresh instance, not used yet */ let spare = null;
 /** @type {any} the pool thread's warm instance */ let warm = null;
 /** @type {import('./direct-reply.js').Cells} direct-reply cells */ let cells;
-/** @type {Map<number, SlotWriter>} every worker's reply slot, by index: a pool task's waiter may be answered directly */
+/** @type {Map<number, import('./shared-memory.js').SlotWriter>} every worker's reply slot, by index: a pool task's waiter may be answered directly */
 const peers = new Map();
 /**
  * Whether this worker has sent the broker nothing observable (a call,
@@ -153,7 +153,10 @@ function freshInstance() {
   }, importObject());
 }
 
-/** What a call that threw means. @param {any} e */
+/**
+ * What a call that threw means.
+ * @param {any} e @returns {{ exit: number } | { err: any } | { trap: string }}
+ */
 function failure(e) {
   if (e && e.exitError) return { exit: Number(e.code) };
   if (e && Object.prototype.hasOwnProperty.call(e, 'payload')) return { err: e.payload };
