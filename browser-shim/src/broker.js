@@ -723,7 +723,7 @@ export class Broker {
     if (w && this.#cells().handOver(task.cell, task.seq, w.replySlot)) task.direct = w;
   }
 
-  /** Posts `msg` to a worker now, or after the reply when `#postLater` collects. @param {any} link @param {any} msg */
+  /** Posts `msg` to a worker now, or once the reply is written while `postLater` collects. @param {any} link @param {any} msg */
   #post(link, msg) {
     if (this.postLater) this.postLater.push(() => link.post(msg));
     else link.post(msg);
