@@ -12,7 +12,7 @@
  * A page that loads src/ instead fetches ~20 modules in a waterfall of
  * import levels, and each worker does the same again before it can run a
  * task: on the measured machine the bundles bring the first task result
- * from ~430 ms to ~250 ms after navigation (README, Performance). Node uses
+ * from ~360-410 ms to ~165-220 ms after navigation (README, Performance). Node uses
  * src/ (modules load from disk there).
  */
 import { mkdirSync } from 'node:fs';
@@ -33,7 +33,7 @@ export async function bundle() {
     target: 'es2022',
     // platform.js imports node: modules only when it runs in Node.
     external: ['node:*'],
-    // src/bundled.js reads this: the worker has preview2-shim inside.
+    // src/index.js reads this: the worker has preview2-shim inside.
     define: { 'globalThis.PORTALIS_THREADING_BUNDLED': 'true' },
     // Less to fetch and parse on every page load and in every worker;
     // the source maps beside them keep stack traces readable.

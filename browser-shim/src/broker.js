@@ -152,9 +152,7 @@ export class Broker {
     slot.writer = new SlotWriter(shared);
     slot.shared = shared;
     // Pool workers answer waiters on any slot directly (direct-reply.js).
-    for (const other of this.slots) {
-      if (other.inited && other.state !== 'dead') other.link.post({ t: 'peer', index: slot.index, slot: shared });
-    }
+    this.#tellWorkers({ t: 'peer', index: slot.index, slot: shared });
     const reportEntries = slot.index === 0;
     const boot = { shimUrl: this.o.shimUrl && String(this.o.shimUrl), componentUrl: String(this.o.componentUrl) };
     startWorker(this.o.workerUrl, `portalis-worker-${slot.index}`, boot).then(
@@ -187,6 +185,11 @@ export class Broker {
     );
   }
 
+  /** Posts `msg` to every live worker that was sent `init` (later ones get the state in theirs). @param {any} msg */
+  #tellWorkers(msg) {
+    for (const s of this.slots) if (s.inited && s.state !== 'dead') s.link.post(msg);
+  }
+
   /** @param {WorkerSlot} slot @param {string} message */
   #workerFailed(slot, message) {
     if (this.terminated || slot.state === 'dead') return;
@@ -194,9 +197,7 @@ export class Broker {
     slot.state = 'dead';
     slot.link?.terminate();
     // Its reply slot is no one's to answer any more.
-    for (const other of this.slots) {
-      if (other.inited && other.state !== 'dead') other.link.post({ t: 'peer-gone', index: slot.index });
-    }
+    this.#tellWorkers({ t: 'peer-gone', index: slot.index });
     this.idle = this.idle.filter((s) => s !== slot);
     const why = loading ? `a worker failed to load: ${message}` : `a worker failed: ${message}`;
     if (loading) {
@@ -738,12 +739,14 @@ export class Broker {
 
   /**
    * Whether `t`'s pool worker has finished it (its `done` may be on the
-   * way). Worker threads that ask see it done from then on: one of them may
-   * have its result already (direct-reply.js).
-   * @param {TaskRec} t
+   * way), for a worker thread `s` asking: those see it done from then on,
+   * as one of them may have its result already (direct-reply.js). The
+   * broker's own thread is never answered directly and sees its records.
+   * @param {Session} s @param {TaskRec} t
    */
-  #finishedOnWorker(t) {
-    return t.cell >= 0 && (t.state === 'running' || t.state === 'pending') && this.#cells().progress(t.cell, t.seq) !== 'running';
+  #finishedOnWorker(s, t) {
+    return s.replySlot >= 0 && t.cell >= 0 && (t.state === 'running' || t.state === 'pending') &&
+      this.#cells().progress(t.cell, t.seq) !== 'running';
   }
 
   /**
@@ -1239,8 +1242,7 @@ export class Broker {
         return reply(ok(this.#get(a[0], 'pool').closed));
       case 'task.wait': {
         const t = this.#get(a[0], 'task');
-        const worker = s.replySlot >= 0;
-        const finished = worker && this.#finishedOnWorker(t);
+        const finished = this.#finishedOnWorker(s, t);
         // Finished on its worker, its reply left in shared memory (direct-reply.js).
         const early = finished ? this.#cells().reply(t.cell, t.seq) : null;
         if (early) return reply(decode(early));
@@ -1259,7 +1261,7 @@ export class Broker {
             reply(err(E.timeout()));
           });
         // Its pool worker may answer it directly (direct-reply.js).
-        if (w && worker && !t.direct && t.cell >= 0 && this.#cells().handOver(t.cell, t.seq, s.replySlot)) t.direct = w;
+        if (w && s.replySlot >= 0 && !t.direct && t.cell >= 0 && this.#cells().handOver(t.cell, t.seq, s.replySlot)) t.direct = w;
         return;
       }
       case 'task.cancel': {
@@ -1273,16 +1275,15 @@ export class Broker {
       case 'task.state': {
         const t = this.#get(a[0], 'task');
         this.#claimed(t);
-        if (s.replySlot >= 0 && this.#finishedOnWorker(t)) return reply(ok('done'));
+        if (this.#finishedOnWorker(s, t)) return reply(ok('done'));
         return reply(ok(t.state));
       }
       case 'wait-any': {
         const [hs, wait] = a;
         if (hs.length === 0) return reply(err(E.invalidArgument('wait-any of no tasks')));
         const tasks = hs.map((/** @type {number} */ h) => this.#get(h, 'task'));
-        const worker = s.replySlot >= 0;
         this.#block(s, wait, this.anyWaiters, () => {
-          const i = tasks.findIndex((/** @type {TaskRec} */ t) => t.state === 'done' || t.state === 'cancelled' || (worker && this.#finishedOnWorker(t)));
+          const i = tasks.findIndex((/** @type {TaskRec} */ t) => t.state === 'done' || t.state === 'cancelled' || this.#finishedOnWorker(s, t));
           return i < 0 ? null : ok(i);
         }, reply);
         return;

@@ -147,6 +147,11 @@ function progressOf(word, seq) {
   return 'running';
 }
 
+/** The reply slot index of a waiter handed over in `state`, or -1. @param {number} state */
+function handedTo(state) {
+  return state > 0 && state <= MAX_DIRECT_SLOT + 1 ? state - 1 : -1;
+}
+
 /** The broker's side: hands out cells and sequence numbers. */
 export class CellTable extends Cells {
   /** @param {SharedCells} shared */
@@ -214,7 +219,7 @@ export class CellTable extends Cells {
       if (Atomics.compareExchange(this.words, cell, word, armed | FINISHED_VIA_BROKER) !== word) continue;
       const state = word & STATE_MASK;
       if (state === WAITING_HERE) Atomics.notify(this.words, cell);
-      return state > 0 && state <= MAX_DIRECT_SLOT + 1 ? state - 1 : -1;
+      return handedTo(state);
     }
   }
 }
@@ -245,5 +250,5 @@ export function finish(cells, cell, seq, reply) {
   }
   const state = word & STATE_MASK;
   if (state === WAITING_HERE) Atomics.notify(cells.words, cell);
-  return reply && state > 0 && state <= MAX_DIRECT_SLOT + 1 ? state - 1 : -1;
+  return reply ? handedTo(state) : -1;
 }

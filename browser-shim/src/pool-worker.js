@@ -98,18 +98,13 @@ const link = {
   waitTask(cell, seq, wait) {
     const ms = wait.tag === 'forever' ? Infinity : wait.tag === 'immediate' ? 0 : Number(BigInt(wait.val)) / 1e6;
     const start = performance.now();
-    if (ms > 0) {
-      const how = cells.waitHere(cell, seq, ms);
-      if (how === 'timeout') return { reply: { err: { tag: 'timeout' } } };
-      const bytes = how === 'finished' ? cells.reply(cell, seq) : null;
-      if (bytes) return { reply: decode(bytes) };
-      // The broker answers; a timed wait keeps its deadline.
-      if (ms === Infinity) return { wait };
-      const left = Math.max(0, ms - (performance.now() - start));
-      return { wait: { tag: 'timeout', val: BigInt(Math.round(left * 1e6)) } };
-    }
+    if (ms > 0 && cells.waitHere(cell, seq, ms) === 'timeout') return { reply: { err: { tag: 'timeout' } } };
     const bytes = cells.reply(cell, seq);
-    return bytes ? { reply: decode(bytes) } : { wait };
+    if (bytes) return { reply: decode(bytes) };
+    // The broker answers; a timed wait keeps its deadline.
+    if (ms === 0 || ms === Infinity) return { wait };
+    const left = Math.max(0, ms - (performance.now() - start));
+    return { wait: { tag: 'timeout', val: BigInt(Math.round(left * 1e6)) } };
   },
 };
 
